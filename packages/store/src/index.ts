@@ -1,0 +1,2 @@
+// The store is built in the issue "Storage"; this file becomes its public API.
+export {}
