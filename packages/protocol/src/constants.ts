@@ -79,3 +79,13 @@ export const ACCESS_TOKEN_DEFAULT_LIFETIME = 300
 export const ACCESS_TOKEN_MAX_LIFETIME = 3600
 /** Clock skew tolerated on `exp`, `nbf` and `iat` by default. */
 export const DEFAULT_CLOCK_SKEW = 30
+/** Longest a `private_key_jwt` client assertion may live from now (RFC 7523 3: "exp ... not too far"). */
+export const CLIENT_ASSERTION_MAX_LIFETIME = 300
+/** How old a DPoP proof's `iat` may be (RFC 9449 4.3 step 11: "within an acceptable window"). */
+export const DPOP_PROOF_MAX_AGE = 300
+
+// OAuth form bodies (RFC 6749 3.1, RFC 8693 2.1)
+/** Largest token-endpoint form body read by default, in bytes. */
+export const FORM_MAX_BYTES = 64 * 1024
+/** Most parameters a token-endpoint form body may carry by default. */
+export const FORM_MAX_PARAMETERS = 64

@@ -37,6 +37,7 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_FORM_REPEATED_PARAMETER: 'invalid_request',
   ERR_FORM_MALFORMED: 'invalid_request',
   ERR_FORM_TOO_LARGE: 'invalid_request',
+  ERR_FORM_TOO_MANY_PARAMETERS: 'invalid_request',
   ERR_PARAMETER_MISSING: 'invalid_request',
   ERR_PARAMETER_INVALID: 'invalid_request',
   ERR_UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
@@ -46,6 +47,7 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_CLIENT_AUTH_MULTIPLE: 'invalid_request',
   ERR_CLIENT_AUTH_MALFORMED: 'invalid_client',
   ERR_CLIENT_ASSERTION: 'invalid_client',
+  ERR_CLIENT_ID_MISMATCH: 'invalid_request',
 
   // Token exchange at the IdP, 2(b)
   ERR_REQUESTED_TOKEN_TYPE: 'invalid_request',

@@ -9,13 +9,17 @@ export {
   AUTH_METHOD_CLIENT_SECRET_POST,
   AUTH_METHOD_NONE,
   AUTH_METHOD_PRIVATE_KEY_JWT,
+  CLIENT_ASSERTION_MAX_LIFETIME,
   CLIENT_ASSERTION_TYPE_JWT_BEARER,
   CLIENT_AUTH_METHODS,
   type ClientAuthMethod,
   DEFAULT_ALLOWED_ALGORITHMS,
   DEFAULT_CLOCK_SKEW,
   DEFAULT_SIGNING_ALGORITHM,
+  DPOP_PROOF_MAX_AGE,
   DPOP_PROOF_TYP,
+  FORM_MAX_BYTES,
+  FORM_MAX_PARAMETERS,
   FORM_MEDIA_TYPE,
   GRANT_PROFILE_ID_JAG,
   GRANT_TYPE_AUTHORIZATION_CODE,
@@ -47,6 +51,14 @@ export {
   WELL_KNOWN_OAUTH_PROTECTED_RESOURCE,
   WELL_KNOWN_OPENID_CONFIGURATION,
 } from './constants.js'
+export { type CreateDpopProofParams, createDpopProof } from './dpop/create.js'
+export {
+  type DpopProofOptions,
+  dpopAccessTokenHash,
+  publicJwk,
+  type VerifiedDpopProof,
+  verifyDpopProof,
+} from './dpop/verify.js'
 export {
   isProtocolError,
   NO_STORE_HEADERS,
@@ -61,3 +73,83 @@ export {
   toOAuthErrorBody,
   toOAuthErrorResponse,
 } from './errors.js'
+// Token-endpoint requests and responses, client authentication, metadata, DPoP (protocol-requests)
+export {
+  type ClientAssertionOptions,
+  type VerifiedClientAssertion,
+  verifyClientAssertion,
+} from './http/client-assertion.js'
+export {
+  buildBasicAuthorization,
+  type ClientAuthentication,
+  type ClientAuthenticationMethod,
+  parseBasicAuthorization,
+  parseClientAuthentication,
+} from './http/client-auth.js'
+export { assertFormContentType, type FormOptions, OAuthForm, parseForm, readForm } from './http/form.js'
+export { buildWwwAuthenticate, parseWwwAuthenticate, type WwwAuthenticateChallenge } from './http/www-authenticate.js'
+export {
+  buildJwtBearerRequest,
+  JWT_BEARER_REPEATABLE_PARAMETERS,
+  type JwtBearerGrantType,
+  type JwtBearerRequest,
+  type JwtBearerRequestOptions,
+  type JwtBearerRequestParams,
+  parseJwtBearerRequest,
+} from './jwt-bearer/request.js'
+export {
+  type AccessTokenResponseBody,
+  type AccessTokenResponseParams,
+  type AccessTokenType,
+  accessTokenResponse,
+  buildAccessTokenResponse,
+  type ProcessedAccessTokenResponse,
+  processAccessTokenResponse,
+} from './jwt-bearer/response.js'
+export {
+  type AuthorizationServerMetadata,
+  type AuthorizationServerMetadataOptions,
+  assertIssuerIdentifier,
+  authorizationServerMetadataUrls,
+  buildAuthorizationServerMetadata,
+  buildIdpMetadataAdditions,
+  type IdpMetadataAdditions,
+  validateAuthorizationServerMetadata,
+} from './metadata/authorization-server.js'
+export {
+  buildProtectedResourceMetadata,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataOptions,
+  protectedResourceMetadataUrls,
+  validateProtectedResourceMetadata,
+} from './metadata/protected-resource.js'
+export type { ReplayGuard } from './replay.js'
+export {
+  RESPONSE_ERROR_CODES,
+  type ResponseErrorCode,
+  ResponseValidationError,
+  type ResponseValidationErrorOptions,
+} from './response-error.js'
+export {
+  type AuthorizationDetail,
+  parseAuthorizationDetails,
+} from './token-exchange/authorization-details.js'
+export {
+  buildTokenExchangeRequest,
+  parseTokenExchangeRequest,
+  type RequestedTokenType,
+  type SubjectTokenType,
+  TOKEN_EXCHANGE_REPEATABLE_PARAMETERS,
+  TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPES,
+  type TokenExchangeRequest,
+  type TokenExchangeRequestOptions,
+  type TokenExchangeRequestParams,
+} from './token-exchange/request.js'
+export {
+  buildTokenExchangeResponse,
+  type ProcessedTokenExchangeResponse,
+  processTokenExchangeResponse,
+  type TokenExchangeResponseBody,
+  type TokenExchangeResponseParams,
+  tokenExchangeResponse,
+} from './token-exchange/response.js'
