@@ -138,7 +138,7 @@ describe('parseForm reading', () => {
 })
 
 describe('readForm', () => {
-  const post = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': CT }) =>
+  const post = (body: string | Uint8Array | null, headers: Record<string, string> = { 'content-type': CT }) =>
     new Request('http://127.0.0.1/token', { method: 'POST', body, headers })
 
   test('reads a form body', async () => {

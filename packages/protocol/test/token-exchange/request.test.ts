@@ -12,6 +12,7 @@ import {
   TOKEN_TYPE_REFRESH_TOKEN,
   TOKEN_TYPE_SAML2,
   type TokenExchangeRequestOptions,
+  type TokenExchangeRequestParams,
 } from '../../src/index.js'
 
 const GOOD: [string, string][] = [
@@ -323,7 +324,7 @@ describe('parseTokenExchangeRequest', () => {
 
 describe('buildTokenExchangeRequest', () => {
   test('build -> parse round trip', () => {
-    const params = {
+    const params: TokenExchangeRequestParams = {
       audience: 'https://auth.chat.example',
       resources: ['https://mcp.chat.example/mcp', 'https://mcp.chat.example/mcp', 'https://b.example/'],
       scopes: ['chat.read', 'chat.history'],
@@ -332,7 +333,7 @@ describe('buildTokenExchangeRequest', () => {
       subjectTokenType: TOKEN_TYPE_ID_TOKEN,
       actorToken: 'act',
       actorTokenType: TOKEN_TYPE_ID_TOKEN,
-    } as const
+    }
     const parsed = parse(buildTokenExchangeRequest(params).toString())
     expect(parsed).toEqual({
       grantType: GRANT_TYPE_TOKEN_EXCHANGE,
