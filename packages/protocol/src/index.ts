@@ -73,7 +73,6 @@ export {
   toOAuthErrorBody,
   toOAuthErrorResponse,
 } from './errors.js'
-// Token-endpoint requests and responses, client authentication, metadata, DPoP (protocol-requests)
 export {
   type ClientAssertionOptions,
   type VerifiedClientAssertion,

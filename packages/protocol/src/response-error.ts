@@ -19,8 +19,10 @@ export const RESPONSE_ERROR_CODES = [
   'ERR_WWW_AUTHENTICATE_MALFORMED',
 ] as const
 
+/** A code of {@link RESPONSE_ERROR_CODES}. */
 export type ResponseErrorCode = (typeof RESPONSE_ERROR_CODES)[number]
 
+/** Extra facts a {@link ResponseValidationError} carries. */
 export interface ResponseValidationErrorOptions {
   /** The response member that failed, e.g. `'issued_token_type'`. */
   field?: string

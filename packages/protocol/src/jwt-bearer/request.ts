@@ -20,6 +20,7 @@ export interface JwtBearerRequest {
   resources: string[]
 }
 
+/** Switches of {@link parseJwtBearerRequest}. */
 export interface JwtBearerRequestOptions {
   /** Accept `urn:ietf:params:oauth:grant-type:jwt-dpop` as an alias. Default true (project decision 8). */
   allowJwtDpop?: boolean
@@ -34,7 +35,7 @@ export interface JwtBearerRequestOptions {
  * const form = await readForm(request, { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
  * const { assertion, resources } = parseJwtBearerRequest(form)
  * ```
- * @see RFC 7523 section 2.1; ../../../../shared/spec/xaa-protocol.md section 2(d)
+ * @see RFC 7523 section 2.1; xaa-protocol.md section 2(d)
  */
 export function parseJwtBearerRequest(form: OAuthForm, options: JwtBearerRequestOptions = {}): JwtBearerRequest {
   const grantType = form.get('grant_type')

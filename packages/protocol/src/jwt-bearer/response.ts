@@ -16,6 +16,7 @@ export interface AccessTokenResponseBody {
   issued_token_type?: string
 }
 
+/** Inputs of {@link buildAccessTokenResponse}. */
 export interface AccessTokenResponseParams {
   accessToken: string
   /** `DPoP` when the token is bound to a proof key (RFC 9449 5). */
@@ -34,7 +35,7 @@ export interface AccessTokenResponseParams {
  * ```ts
  * buildAccessTokenResponse({ accessToken, tokenType: 'Bearer', expiresIn: 300, scopes: ['chat.read'] })
  * ```
- * @see RFC 6749 section 5.1; ../../../../shared/spec/xaa-protocol.md section 2(d)
+ * @see RFC 6749 section 5.1; xaa-protocol.md section 2(d)
  */
 export function buildAccessTokenResponse(params: AccessTokenResponseParams): AccessTokenResponseBody {
   if (params.accessToken === '') throw new TypeError('accessToken must not be empty')

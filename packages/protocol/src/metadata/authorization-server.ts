@@ -67,7 +67,7 @@ export interface AuthorizationServerMetadataOptions {
  * Checks an issuer identifier this project publishes: https (http only on loopback), no query, no fragment, no
  * trailing slash (project choice: clients strip it and compare exactly), canonical form. Throws a TypeError.
  *
- * @see RFC 8414 section 2 ("issuer"); /work/shared/stack.md "Issuers without a trailing slash"
+ * @see RFC 8414 section 2 ("issuer"); stack.md "Issuers without a trailing slash"
  */
 export function assertIssuerIdentifier(issuer: unknown, path = 'issuer'): asserts issuer is string {
   if (typeof issuer !== 'string') throw new TypeError(`${path} must be a string`)
@@ -92,7 +92,7 @@ export function assertIssuerIdentifier(issuer: unknown, path = 'issuer'): assert
  * buildAuthorizationServerMetadata({ issuer, tokenEndpoint: `${issuer}/token`, jwksUri: `${issuer}/jwks`,
  *   authorizationEndpoint: `${issuer}/authorize`, scopesSupported: ['chat.read'] })
  * ```
- * @see RFC 8414 section 2; ../../../../shared/spec/xaa-protocol.md section 3 and checklist #27
+ * @see RFC 8414 section 2; xaa-protocol.md section 3 and checklist #27
  */
 export function buildAuthorizationServerMetadata(
   options: AuthorizationServerMetadataOptions,
@@ -171,7 +171,7 @@ export interface IdpMetadataAdditions {
  * ```ts
  * Object.assign(discovery, buildIdpMetadataAdditions({ grantTypesSupported: discovery.grant_types_supported }))
  * ```
- * @see ../../../../shared/spec/xaa-protocol.md section 3 (IdP rows); draft-ietf-oauth-identity-chaining
+ * @see xaa-protocol.md section 3 (IdP rows); draft-ietf-oauth-identity-chaining
  */
 export function buildIdpMetadataAdditions(
   options: { grantTypesSupported?: readonly string[] } = {},
@@ -194,7 +194,7 @@ export function buildIdpMetadataAdditions(
  * // https://as.example/.well-known/oauth-authorization-server/tenant1, …/openid-configuration/tenant1,
  * // https://as.example/tenant1/.well-known/openid-configuration
  * ```
- * @see ../../../../shared/spec/xaa-protocol.md section 6, client step 2; RFC 8414 section 3.1
+ * @see xaa-protocol.md section 6, client step 2; RFC 8414 section 3.1
  */
 export function authorizationServerMetadataUrls(issuer: string): string[] {
   const problem = httpsUrlProblem(issuer, { query: false })

@@ -48,7 +48,7 @@ export interface ProtectedResourceMetadataOptions {
  * buildProtectedResourceMetadata({ resource: 'https://mcp.example/mcp', authorizationServers: [rasIssuer],
  *   scopesSupported: ['files:read'] })
  * ```
- * @see RFC 9728 section 2; ../../../../shared/spec/xaa-protocol.md section 6, server step 1
+ * @see RFC 9728 section 2; xaa-protocol.md section 6, server step 1
  */
 export function buildProtectedResourceMetadata(options: ProtectedResourceMetadataOptions): ProtectedResourceMetadata {
   assertHttpsUrlOption(options.resource, 'options.resource')
@@ -108,7 +108,7 @@ export function buildProtectedResourceMetadata(options: ProtectedResourceMetadat
  * protectedResourceMetadataUrls('https://mcp.example/mcp')
  * // ['https://mcp.example/.well-known/oauth-protected-resource/mcp', 'https://mcp.example/.well-known/oauth-protected-resource']
  * ```
- * @see RFC 9728 section 3.1; ../../../../shared/spec/xaa-protocol.md section 6, client step 1
+ * @see RFC 9728 section 3.1; xaa-protocol.md section 6, client step 1
  */
 export function protectedResourceMetadataUrls(resource: string): string[] {
   const problem = httpsUrlProblem(resource)
@@ -125,7 +125,7 @@ export function protectedResourceMetadataUrls(resource: string): string[] {
  * URL from (else `ERR_METADATA_RESOURCE`), `authorization_servers` a non-empty array of https issuers (MCP), and
  * every known member typed (`ERR_METADATA_INVALID`).
  *
- * @see RFC 9728 section 3.3; ../../../../shared/spec/xaa-protocol.md section 6
+ * @see RFC 9728 section 3.3; xaa-protocol.md section 6
  */
 export function validateProtectedResourceMetadata(json: unknown, expectedResource: string): ProtectedResourceMetadata {
   if (!isJsonObject(json)) throw new ResponseValidationError('ERR_METADATA_INVALID', 'metadata is not a JSON object')

@@ -18,6 +18,7 @@ export const TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPES = [
   TOKEN_TYPE_SAML2,
   TOKEN_TYPE_REFRESH_TOKEN,
 ] as const
+/** One of {@link TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPES}. */
 export type SubjectTokenType = (typeof TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPES)[number]
 
 /** Parameters of a token exchange that may repeat (RFC 8693 2.1); pass to `parseForm` as `repeatable`. */
@@ -43,6 +44,7 @@ export interface TokenExchangeRequest {
   actorTokenType: string | undefined
 }
 
+/** Switches of {@link parseTokenExchangeRequest}. */
 export interface TokenExchangeRequestOptions {
   /** Also accept `requested_token_type` refresh_token (SAML path, spec 2(f)). Default false. */
   allowRefreshTokenRequest?: boolean
@@ -67,7 +69,7 @@ function required(form: OAuthForm, name: string, rule: string): string {
  * const form = await readForm(request, { repeatable: TOKEN_EXCHANGE_REPEATABLE_PARAMETERS })
  * const exchange = parseTokenExchangeRequest(form)
  * ```
- * @see ../../../../shared/spec/xaa-protocol.md section 2(b); RFC 8693 section 2.1; RFC 8707; RFC 9396
+ * @see xaa-protocol.md section 2(b); RFC 8693 section 2.1; RFC 8707; RFC 9396
  */
 export function parseTokenExchangeRequest(
   form: OAuthForm,
@@ -177,7 +179,7 @@ export interface TokenExchangeRequestParams {
  * const body = buildTokenExchangeRequest({ audience: ras.issuer, resources: [prm.resource], subjectToken: idToken,
  *   subjectTokenType: TOKEN_TYPE_ID_TOKEN, scopes: ['chat.read'] })
  * ```
- * @see ../../../../shared/spec/xaa-protocol.md section 2(b)
+ * @see xaa-protocol.md section 2(b)
  */
 export function buildTokenExchangeRequest(params: TokenExchangeRequestParams): URLSearchParams {
   if (params.audience === '') throw new TypeError('audience must not be empty')

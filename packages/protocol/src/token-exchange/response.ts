@@ -17,6 +17,7 @@ export interface TokenExchangeResponseBody {
   authorization_details?: AuthorizationDetail[]
 }
 
+/** Inputs of {@link buildTokenExchangeResponse}. */
 export interface TokenExchangeResponseParams {
   /** The minted ID-JAG (or, on the SAML path, the refresh token with `issuedTokenType`). */
   idJag: string
@@ -40,7 +41,7 @@ export interface TokenExchangeResponseParams {
  * ```ts
  * buildTokenExchangeResponse({ idJag, expiresIn: 300, requestedScopes: req.scopes, grantedScopes: granted })
  * ```
- * @see ../../../../shared/spec/xaa-protocol.md section 2(b) "Success response"; RFC 8693 2.2.1; RFC 6749 5.1
+ * @see xaa-protocol.md section 2(b) "Success response"; RFC 8693 2.2.1; RFC 6749 5.1
  */
 export function buildTokenExchangeResponse(params: TokenExchangeResponseParams): TokenExchangeResponseBody {
   if (params.idJag === '') throw new TypeError('idJag must not be empty')
@@ -99,7 +100,7 @@ export interface ProcessedTokenExchangeResponse {
  * ```ts
  * const { issuedToken: idJag, expiresIn } = processTokenExchangeResponse(await res.json())
  * ```
- * @see ../../../../shared/spec/xaa-protocol.md section 2(b); RFC 8693 2.2.1
+ * @see xaa-protocol.md section 2(b); RFC 8693 2.2.1
  */
 export function processTokenExchangeResponse(
   json: unknown,
