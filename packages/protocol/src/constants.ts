@@ -79,3 +79,17 @@ export const ACCESS_TOKEN_DEFAULT_LIFETIME = 300
 export const ACCESS_TOKEN_MAX_LIFETIME = 3600
 /** Clock skew tolerated on `exp`, `nbf` and `iat` by default. */
 export const DEFAULT_CLOCK_SKEW = 30
+
+// ID-JAG, JWKS cache and access-token additions (branch protocol-jag)
+/** Media type of a JSON Web Key Set document (RFC 7517 section 8.5.1). */
+export const JWK_SET_MEDIA_TYPE = 'application/jwk-set+json'
+/** RFC 9493 subject identifier format the ID-JAG draft (-04) defines for `sub_id`. */
+export const SUB_ID_FORMAT_SAML_NAMEID = 'saml-nameid'
+// JWKS cache defaults in milliseconds (the unit of Date.now and of jose's createRemoteJWKSet)
+export const JWKS_CACHE_DEFAULT_TTL = 600_000
+/** Minimum interval between two refetches triggered by an unknown `kid` (checklist item 28). */
+export const JWKS_CACHE_DEFAULT_COOLDOWN = 30_000
+export const JWKS_CACHE_DEFAULT_TIMEOUT = 5_000
+export const JWKS_CACHE_DEFAULT_MAX_BYTES = 65_536
+/** How long the last good key set is served while the issuer is unreachable (stale-if-error). */
+export const JWKS_CACHE_DEFAULT_MAX_STALE_AGE = 3_600_000
