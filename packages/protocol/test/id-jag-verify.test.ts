@@ -1,83 +1,30 @@
-import { exportSPKI, SignJWT } from 'jose'
+import { exportSPKI } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  ALLOW_ID_JAG_REPRESENTATION,
-  createJwksCache,
-  mintIdJag,
-  type ReplayStore,
-  staticKeySource,
-  type TrustedIssuer,
-  type VerifyIdJagContext,
-  verifyIdJag,
-} from '../src/index.js'
+import { createJwksCache, type TrustedIssuer, type VerifyIdJagContext, verifyIdJag } from '../src/index.js'
 import { startJwksServer, type TestServer } from './support/http.js'
-import { forge, makeKey, type TestKey } from './support/keys.js'
+import {
+  attacker,
+  CLIENT,
+  claims,
+  ctx,
+  HEADER,
+  IDP,
+  idp,
+  NOW,
+  RAS,
+  RESOURCE,
+  SAML_ISSUER,
+  TOKEN_URL,
+  trust,
+} from './support/id-jag.js'
+import { forge } from './support/keys.js'
 
-const NOW = 1_800_000_000
-const IDP = 'https://acme.idp.example'
-const RAS = 'https://as.chat.example'
-const TOKEN_URL = 'https://as.chat.example/token'
-const RESOURCE = 'https://mcp.chat.example'
-const CLIENT = 'client-a'
-const SAML_ISSUER = 'https://saml.acme.example/metadata'
-
-/** In-memory replay store: (iss, jti) seen until exp. */
-class MemoryReplayStore implements ReplayStore {
-  readonly seen = new Map<string, number>()
-  async firstUse(iss: string, jti: string, exp: number): Promise<boolean> {
-    const key = JSON.stringify([iss, jti])
-    if (this.seen.has(key)) return false
-    this.seen.set(key, exp)
-    return true
-  }
-}
-
-let idp: TestKey
-let attacker: TestKey
 let attackerServer: TestServer
-let jtiCounter = 0
 
 beforeAll(async () => {
-  idp = await makeKey('idp-1')
-  attacker = await makeKey('idp-1') // same kid as the genuine key
   attackerServer = await startJwksServer({ keys: [attacker.publicJwk] })
 })
 afterAll(() => attackerServer.close())
-
-function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    iss: IDP,
-    sub: 'U019488227',
-    aud: RAS,
-    client_id: CLIENT,
-    jti: `jti-${++jtiCounter}`,
-    iat: NOW - 10,
-    exp: NOW + 290,
-    resource: RESOURCE,
-    scope: 'chat.read chat.history',
-    tenant: 'acme',
-    ...overrides,
-  }
-}
-
-function trust(overrides: Partial<TrustedIssuer> = {}): TrustedIssuer {
-  return { issuer: IDP, keys: staticKeySource({ keys: [idp.publicJwk] }), tenant: 'acme', ...overrides }
-}
-
-function ctx(overrides: Partial<VerifyIdJagContext> = {}, trusted: TrustedIssuer = trust()): VerifyIdJagContext {
-  return {
-    issuer: RAS,
-    tokenEndpoint: TOKEN_URL,
-    trustedIssuer: (iss) => (iss === trusted.issuer ? trusted : undefined),
-    clientId: CLIENT,
-    resources: [RESOURCE],
-    replay: new MemoryReplayStore(),
-    now: NOW,
-    ...overrides,
-  }
-}
-
-const HEADER = { alg: 'ES256', kid: 'idp-1', typ: 'oauth-id-jag+jwt' }
 
 interface Attack {
   name: string

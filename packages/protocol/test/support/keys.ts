@@ -1,8 +1,9 @@
 // Real keys and a forger that signs anything (any header, any payload), for attack tests.
-import { base64url, CompactSign, exportJWK, generateKeyPair, type JWK, type JWSHeaderParameters } from 'jose'
+import { base64url, CompactSign, type CryptoKey, exportJWK, generateKeyPair, type JWK } from 'jose'
 import type { SigningAlgorithm, SigningKey } from '../../src/index.js'
 
 export interface TestKey extends SigningKey {
+  privateKey: CryptoKey
   publicKey: CryptoKey
   publicJwk: JWK
 }
@@ -17,7 +18,7 @@ const encoder = new TextEncoder()
 
 /** Signs `payload` under exactly `header` (nothing added) with `key`; `'none'` yields an unsecured JWS. */
 export async function forge(
-  header: JWSHeaderParameters,
+  header: Record<string, unknown>,
   payload: Record<string, unknown>,
   key: CryptoKey | Uint8Array | 'none',
 ): Promise<string> {
@@ -28,5 +29,7 @@ export async function forge(
     const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, encoder.encode(input))
     return `${input}.${base64url.encode(new Uint8Array(signature))}`
   }
-  return new CompactSign(encoder.encode(JSON.stringify(payload))).setProtectedHeader(header).sign(key)
+  return new CompactSign(encoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader(header as { alg: string })
+    .sign(key)
 }
