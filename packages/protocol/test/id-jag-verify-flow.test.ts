@@ -190,9 +190,11 @@ describe('verifyIdJag order', () => {
     let lookups = 0
     const c = ctx()
     const assertion = await forge({ ...HEADER, typ: 'JWT' }, claims(), idp.privateKey)
-    const err = await verifyIdJag(assertion, { ...c, trustedIssuer: (iss) => (lookups++, c.trustedIssuer(iss)) }).catch(
-      (e: unknown) => e,
-    )
+    const trustedIssuer = (iss: string) => {
+      lookups++
+      return c.trustedIssuer(iss)
+    }
+    const err = await verifyIdJag(assertion, { ...c, trustedIssuer }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'ERR_ID_JAG_TYP' })
     expect(lookups).toBe(0)
   })
