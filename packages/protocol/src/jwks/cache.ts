@@ -151,16 +151,18 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     }
   }
 
-  return Object.assign(source, {
-    refresh: () => load(),
-    jwks: () => (current === undefined ? undefined : structuredClone(current.set)),
-    get stats(): JwksCacheStats {
-      return {
+  // defineProperty, not Object.assign: assign would read the stats getter once and freeze its value.
+  return Object.defineProperties(source, {
+    refresh: { value: () => load() },
+    jwks: { value: () => (current === undefined ? undefined : structuredClone(current.set)) },
+    stats: {
+      enumerable: true,
+      get: (): JwksCacheStats => ({
         ...counters,
         keys: current?.set.keys.length ?? 0,
         fetchedAt: current?.fetchedAt,
         lastError: lastError?.detail,
-      }
+      }),
     },
-  })
+  }) as JwksCache
 }

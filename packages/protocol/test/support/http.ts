@@ -62,10 +62,10 @@ export async function startJwksServer(body: unknown = { keys: [] }): Promise<Tes
         res.writeHead(200, { 'content-type': 'application/json' })
         res.write(json.slice(0, 5))
         return later(2000, () => res.end(json.slice(5)))
-      case 'oversized':
-        return res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(`{"keys":[],"pad":"${'a'.repeat(100_000)}"}`)
+      case 'oversized': {
+        const big = `{"keys":[],"pad":"${'a'.repeat(100_000)}"}`
+        return res.writeHead(200, { 'content-type': 'application/json', 'content-length': big.length }).end(big)
+      }
       case 'oversized-chunked': {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.write('{"keys":[],"pad":"')
