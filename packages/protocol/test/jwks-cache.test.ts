@@ -76,6 +76,12 @@ describe('createJwksCache', () => {
     expect(server.requests).toBe(2)
   })
 
+  test('a cache is a key function jose jwtVerify accepts directly', async () => {
+    const { jwtVerify } = await import('jose')
+    const { payload } = await jwtVerify(await validIdJag(), cache(), { currentDate: new Date(1_800_000_000_000) })
+    expect(payload.iss).toBe('https://acme.idp.example')
+  })
+
   test('refresh() fetches now and reports the set', async () => {
     const keys = cache()
     await keys.refresh()
