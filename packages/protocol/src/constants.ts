@@ -89,3 +89,20 @@ export const DPOP_PROOF_MAX_AGE = 300
 export const FORM_MAX_BYTES = 64 * 1024
 /** Most parameters a token-endpoint form body may carry by default. */
 export const FORM_MAX_PARAMETERS = 64
+
+// ID-JAG, JWKS cache and access-token additions (branch protocol-jag)
+/** Media type of a JSON Web Key Set document (RFC 7517 section 8.5.1). */
+export const JWK_SET_MEDIA_TYPE = 'application/jwk-set+json'
+/** RFC 9493 subject identifier format the ID-JAG draft (-04) defines for `sub_id`. */
+export const SUB_ID_FORMAT_SAML_NAMEID = 'saml-nameid'
+// JWKS cache defaults in milliseconds (the unit of Date.now and of jose's createRemoteJWKSet)
+/** How long a fetched key set is fresh (10 min). */
+export const JWKS_CACHE_DEFAULT_TTL = 600_000
+/** Minimum interval between two refetches triggered by an unknown `kid` (checklist item 28). */
+export const JWKS_CACHE_DEFAULT_COOLDOWN = 30_000
+/** Deadline of one key-set fetch, body included (5 s). */
+export const JWKS_CACHE_DEFAULT_TIMEOUT = 5_000
+/** Largest key-set body read (64 KiB); reading stops at the cap. */
+export const JWKS_CACHE_DEFAULT_MAX_BYTES = 65_536
+/** How long the last good key set is served while the issuer is unreachable (stale-if-error). */
+export const JWKS_CACHE_DEFAULT_MAX_STALE_AGE = 3_600_000

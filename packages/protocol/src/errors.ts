@@ -84,6 +84,19 @@ export const PROTOCOL_ERROR_CODES = {
   // DPoP proofs (RFC 9449 4.3)
   ERR_DPOP_PROOF: 'invalid_dpop_proof',
   ERR_DPOP_NONCE: 'use_dpop_nonce',
+
+  // Remote key sets of trusted issuers (JWKS cache); callers map it to their own code (e.g. ERR_ID_JAG_KEYS_UNAVAILABLE)
+  ERR_JWKS_UNAVAILABLE: 'temporarily_unavailable',
+
+  // RFC 9068 JWT access tokens at the resource server (RFC 6750 3.1)
+  ERR_ACCESS_TOKEN_MALFORMED: 'invalid_token',
+  ERR_ACCESS_TOKEN_TYP: 'invalid_token',
+  ERR_ACCESS_TOKEN_SIGNATURE: 'invalid_token',
+  ERR_ACCESS_TOKEN_ISSUER: 'invalid_token',
+  ERR_ACCESS_TOKEN_AUDIENCE: 'invalid_token',
+  ERR_ACCESS_TOKEN_EXPIRED: 'invalid_token',
+  ERR_ACCESS_TOKEN_CLAIM: 'invalid_token',
+  ERR_INSUFFICIENT_SCOPE: 'insufficient_scope',
 } as const satisfies Record<string, OAuthErrorCode>
 
 export type ProtocolErrorCode = keyof typeof PROTOCOL_ERROR_CODES

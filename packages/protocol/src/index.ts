@@ -122,7 +122,7 @@ export {
   protectedResourceMetadataUrls,
   validateProtectedResourceMetadata,
 } from './metadata/protected-resource.js'
-export type { ReplayGuard } from './replay.js'
+export type { ReplayStore } from './replay.js'
 export {
   RESPONSE_ERROR_CODES,
   type ResponseErrorCode,
@@ -152,3 +152,39 @@ export {
   type TokenExchangeResponseParams,
   tokenExchangeResponse,
 } from './token-exchange/response.js'
+
+// --- ID-JAG mint/verify, JWKS cache, RFC 9068 access tokens (branch protocol-jag) ---
+
+export type { AccessTokenClaims, AccessTokenRegisteredClaims } from './access-token/claims.js'
+export { type MintAccessTokenInput, type MintAccessTokenOptions, mintAccessToken } from './access-token/mint.js'
+export { type VerifiedAccessToken, type VerifyAccessTokenOptions, verifyAccessToken } from './access-token/verify.js'
+export {
+  JWK_SET_MEDIA_TYPE,
+  JWKS_CACHE_DEFAULT_COOLDOWN,
+  JWKS_CACHE_DEFAULT_MAX_BYTES,
+  JWKS_CACHE_DEFAULT_MAX_STALE_AGE,
+  JWKS_CACHE_DEFAULT_TIMEOUT,
+  JWKS_CACHE_DEFAULT_TTL,
+  SUB_ID_FORMAT_SAML_NAMEID,
+} from './constants.js'
+export type {
+  ActorClaim,
+  ConfirmationClaim,
+  IdJagClaims,
+  IdJagRegisteredClaims,
+  SamlNameIdSubjectIdentifier,
+  SubjectIdentifier,
+} from './id-jag/claims.js'
+export { type MintIdJagInput, type MintIdJagOptions, mintIdJag } from './id-jag/mint.js'
+export { ALLOW_ID_JAG_REPRESENTATION } from './id-jag/replay.js'
+export { verifyIdJag } from './id-jag/verify.js'
+export type { TrustedIssuer, VerifiedIdJag, VerifyIdJagContext } from './id-jag/verify-context.js'
+export { createJwksCache, type JwksCache, type JwksCacheOptions, type JwksCacheStats } from './jwks/cache.js'
+export {
+  type KeySource,
+  type SigningAlgorithm,
+  type SigningKey,
+  staticKeySource,
+  type VerificationKey,
+} from './keys.js'
+export { intersectScopes, parseScope } from './scope.js'

@@ -4,7 +4,7 @@ import { ProtocolError } from '../errors.js'
 import { assertAsymmetricAlgorithms } from '../internal/algorithms.js'
 import { isJsonObject } from '../internal/json.js'
 import { parseAbsoluteUri } from '../internal/uri.js'
-import type { ReplayGuard } from '../replay.js'
+import type { ReplayStore } from '../replay.js'
 
 /** The request a DPoP proof must be bound to, and the server's acceptance window. */
 export interface DpopProofOptions {
@@ -25,7 +25,7 @@ export interface DpopProofOptions {
   /** Nonce(s) the server currently accepts; when set, a proof without a matching `nonce` gets `use_dpop_nonce`. */
   nonce?: string | readonly string[]
   /** Records `jti`s (scoped by key thumbprint) until the proof is too old to be accepted again. */
-  replay?: ReplayGuard
+  replay?: ReplayStore
 }
 
 /** A verified DPoP proof: the key it proves possession of. */

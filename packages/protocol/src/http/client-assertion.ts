@@ -10,7 +10,7 @@ import {
 import { ProtocolError } from '../errors.js'
 import { assertAsymmetricAlgorithms } from '../internal/algorithms.js'
 import { isJsonObject } from '../internal/json.js'
-import type { ReplayGuard } from '../replay.js'
+import type { ReplayStore } from '../replay.js'
 
 /** What {@link verifyClientAssertion} needs to know about the client and the server. */
 export interface ClientAssertionOptions {
@@ -29,7 +29,7 @@ export interface ClientAssertionOptions {
   /** Longest accepted distance from now to `exp`, in seconds. Default {@link CLIENT_ASSERTION_MAX_LIFETIME}. */
   maxLifetime?: number
   /** Records `jti`s so an assertion authenticates once (RFC 7523 3 #7 MAY; recommended). Scope is the client id. */
-  replay?: ReplayGuard
+  replay?: ReplayStore
 }
 
 /** The verified client assertion. */

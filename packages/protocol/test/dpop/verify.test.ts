@@ -4,7 +4,7 @@ import {
   createDpopProof,
   type DpopProofOptions,
   dpopAccessTokenHash,
-  type ReplayGuard,
+  type ReplayStore,
   verifyDpopProof,
 } from '../../src/index.js'
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   privateJwk = await exportJWK(key.privateKey)
 })
 
-function memoryReplay(): ReplayGuard {
+function memoryReplay(): ReplayStore {
   const seen = new Set<string>()
   return {
     async firstUse(scope, jti) {

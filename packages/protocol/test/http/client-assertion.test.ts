@@ -1,6 +1,6 @@
 import { type CryptoKey, generateKeyPair, type JWTPayload, SignJWT } from 'jose'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { type ClientAssertionOptions, type ReplayGuard, verifyClientAssertion } from '../../src/index.js'
+import { type ClientAssertionOptions, type ReplayStore, verifyClientAssertion } from '../../src/index.js'
 
 const ISSUER = 'https://auth.chat.example'
 const TOKEN_URL = 'https://auth.chat.example/token'
@@ -18,7 +18,7 @@ beforeAll(async () => {
 })
 
 /** An in-memory replay guard with the same contract as the store's atomic insert. */
-function memoryReplay(): ReplayGuard {
+function memoryReplay(): ReplayStore {
   const seen = new Set<string>()
   return {
     async firstUse(scope, jti) {
