@@ -1,0 +1,2 @@
+// Built in its issue; this file becomes the package's public API.
+export {}
