@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util'
 import { openStore } from '../open.js'
+import { parseDatabaseUrl } from '../url.js'
 
 const USAGE = 'usage: openxaa-store migrate [--url <sqlite:path | postgres://… | pglite:dir>]'
 
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE)
     return 2
   }
+  // Checked here so that an error names the flag the operator typed.
+  if (values.url !== undefined) parseDatabaseUrl(values.url, '--url')
   const store = await openStore({ ...(values.url === undefined ? {} : { url: values.url }), migrate: false })
   try {
     const { applied, current } = await store.migrate()
