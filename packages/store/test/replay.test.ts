@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import type { ReplayStore } from '@openxaa/protocol'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Store } from '../src/index.js'
 import { BACKENDS, type Backend, backend, TestClock } from './backends.js'
-
-/** Protocol's ReplayStore, restated: the store must satisfy it structurally. */
-interface ReplayStore {
-  firstUse(iss: string, jti: string, exp: number): Promise<boolean>
-}
 
 const ISS = 'https://idp.example'
 

@@ -4,6 +4,7 @@
  * @see ../../../../shared/spec/xaa-protocol.md 2(d).7, checklist #19, section 8.1
  */
 
+import type { ReplayStore } from '@openxaa/protocol'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { PurgeSchedule } from '../internal/context.js'
@@ -24,10 +25,11 @@ export interface ReplayStoreOptions {
 }
 
 /**
- * Records first uses of `(iss, jti)`. Structurally a protocol `ReplayStore`.
+ * Records first uses of `(iss, jti)`: protocol's `ReplayStore`, so it plugs into `verifyIdJag`, client-assertion
+ * and DPoP checks as is. `iss` is whatever scopes the `jti` (the ID-JAG issuer, a client id, a DPoP key thumbprint).
  * @see ../../../../shared/spec/xaa-protocol.md 2(d).7
  */
-export interface ReplayRepository {
+export interface ReplayRepository extends ReplayStore {
   /**
    * Records `(iss, jti)` with one atomic insert. True for the first use, false for every later use, across
    * replicas and restarts, until `exp` (epoch seconds) plus the leeway has passed.
