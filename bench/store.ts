@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openStore, type Store } from '@openxaa/store'
 import pg from 'pg'
-import { openStore, type Store } from '../packages/store/src/index.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
 const PARALLEL = 16
