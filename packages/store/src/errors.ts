@@ -23,7 +23,7 @@ export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number]
 
 /**
  * A store failure with a stable `code`. Its message names rows and settings, never key material or a token.
- * @see ../../../../shared/style.md section 5
+ * @see style.md section 5
  */
 export class StoreError extends Error {
   override readonly name = 'StoreError'

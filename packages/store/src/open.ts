@@ -1,7 +1,7 @@
 /**
  * `openStore()`: one call opens the configured database, brings its schema up to date and hands back the
  * repositories every OpenXAA server uses.
- * @see ../../../../shared/architecture.md "Layering", "Scaling out"
+ * @see architecture.md "Layering", "Scaling out"
  */
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
@@ -89,6 +89,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const fromOption = options.url !== undefined
   const url = options.url ?? env[DATABASE_URL_ENV] ?? DEFAULT_DATABASE_URL
   const target = parseDatabaseUrl(url, fromOption ? 'options.url' : DATABASE_URL_ENV)
+  if (options.schema !== undefined && target.backend !== 'postgres') {
+    throw new TypeError('options.schema applies to a postgres:// database only')
+  }
   const clock: Clock = options.clock ?? Date.now
   if (typeof clock !== 'function') throw new TypeError('options.clock must be a function')
   const list = options.migrations ?? defaultMigrations

@@ -26,6 +26,13 @@ describe.each(BACKENDS)('replay store on %s', (name) => {
     expect(await replay.firstUse(ISS, jti, exp() + 999)).toBe(false)
   })
 
+  test('an absurd exp is kept as "forever", not an overflow', async () => {
+    const jti = randomUUID()
+    expect(await store.replay.firstUse(ISS, jti, 1e20)).toBe(true)
+    await store.replay.purgeExpired(clock.now + 10 * 365 * 86_400_000)
+    expect(await store.replay.firstUse(ISS, jti, 1e20)).toBe(false)
+  })
+
   test('the same jti from another issuer is a different assertion', async () => {
     const jti = randomUUID()
     expect(await store.replay.firstUse(ISS, jti, exp())).toBe(true)

@@ -50,6 +50,8 @@ describe('database URL', () => {
   test('openStore names the setting the URL came from', async () => {
     await expect(openStore({ url: 'mongodb://x' })).rejects.toThrow(/^options\.url: .*"mongodb:"/)
     await expect(openStore({ env: { OPENXAA_DATABASE_URL: 'redis://x' } })).rejects.toThrow(/^OPENXAA_DATABASE_URL/)
+    await expect(openStore({ url: 'sqlite::memory:', schema: 'x' })).rejects.toThrow(/options\.schema/)
+    await expect(openStore({ url: 'postgres://h/db', schema: 'Robert; drop table' })).rejects.toThrow(/options\.schema/)
   })
 })
 

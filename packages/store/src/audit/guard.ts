@@ -1,7 +1,7 @@
 /**
  * The token guard: nothing that looks like a token, a secret or a password reaches the audit table. Values are
  * redacted in place (the event itself is never dropped: a refusal must stay on record) and counted in `redacted`.
- * @see ../../../../shared/architecture.md "Data that must never be lost or leaked"
+ * @see architecture.md "Data that must never be lost or leaked"
  */
 
 /** Replaces a compact JWS or JWE (ID-JAG, ID Token, access token, client assertion). */

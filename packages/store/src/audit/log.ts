@@ -1,6 +1,6 @@
 /**
  * The audit log over `audit_event`: every issuance and every refusal with its reason, never a token or a secret.
- * @see ../../../../shared/architecture.md "Data that must never be lost or leaked"
+ * @see architecture.md "Data that must never be lost or leaked"
  */
 import type { Insertable, Selectable } from 'kysely'
 import { nowMs } from '../clock.js'

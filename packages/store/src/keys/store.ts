@@ -2,11 +2,11 @@
  * Signing keys per purpose (`idp`, `as`, …): one current key signs; after a rotation the previous key stays in the
  * published JWKS until its last token has expired. Private keys are AES-256-GCM encrypted at rest. Every call reads
  * the database, so a rotation through one replica is seen by all.
- * @see ../../../../shared/architecture.md "Signing keys", ../../../../shared/spec/xaa-protocol.md #28
+ * @see architecture.md "Signing keys", spec/xaa-protocol.md #28
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto'
 import { type Selectable, sql } from 'kysely'
-import { nowMs } from '../clock.js'
+import { nowMs, resolveNow } from '../clock.js'
 import { StoreError } from '../errors.js'
 import { inTransaction, type RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
@@ -187,7 +187,7 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
 
     async publicJwks(purpose, now) {
       checkPurpose(purpose)
-      const at = now === undefined ? nowMs(clock) : nowMs(() => now)
+      const at = resolveNow(clock, now)
       const rows = await db
         .selectFrom('signing_key')
         .select(['public_jwk', 'retire_at'])
@@ -203,7 +203,7 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
 
     async list(purpose, now) {
       checkPurpose(purpose)
-      const at = now === undefined ? nowMs(clock) : nowMs(() => now)
+      const at = resolveNow(clock, now)
       const rows = await db
         .selectFrom('signing_key')
         .selectAll()

@@ -1,7 +1,7 @@
-/** The first schema: replay store, audit log, signing keys, oidc-provider models. */
 import { sql } from 'kysely'
 import type { Migration } from './migration.js'
 
+/** 0001: the replay store, the audit log, signing keys and oidc-provider models. */
 export const migration0001: Migration = {
   name: '0001-initial',
   async up(db, { dialect, types }) {

@@ -4,7 +4,7 @@
  * PostgreSQL); expired rows are never returned and are purged periodically.
  * @see https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js (the documented contract)
  */
-import { nowMs } from '../clock.js'
+import { nowMs, resolveNow } from '../clock.js'
 import type { PurgeSchedule, RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
 
@@ -61,7 +61,7 @@ export function createOidcModelStore(context: RepositoryContext, schedule: Purge
   const { db, dialect, clock } = context
 
   async function purgeExpired(now?: number | Date): Promise<number> {
-    const at = now === undefined ? nowMs(clock) : nowMs(() => now)
+    const at = resolveNow(clock, now)
     const result = await db.deleteFrom('oidc_model').where('expires_at', '<=', at).executeTakeFirst()
     return Number(result.numDeletedRows)
   }

@@ -1,17 +1,19 @@
 /**
  * The replay store: the resource AS records each redeemed ID-JAG `(iss, jti)` until its `exp`, in the shared
  * database, so a second redemption fails on every replica and after a restart.
- * @see ../../../../shared/spec/xaa-protocol.md 2(d).7, checklist #19, section 8.1
+ * @see spec/xaa-protocol.md 2(d).7, checklist #19, section 8.1
  */
 
 import type { ReplayStore } from '@openxaa/protocol'
-import { nowMs } from '../clock.js'
+import { nowMs, resolveNow } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { PurgeSchedule } from '../internal/context.js'
 
 /** Longest `iss` and `jti` recorded; a verifier rejects larger assertions long before they get here. */
 const MAX_ISS_LENGTH = 2048
 const MAX_JTI_LENGTH = 1024
+/** An absurd `exp` is stored as "forever" rather than overflowing the column. */
+const MAX_EXP_MS = Number.MAX_SAFE_INTEGER
 
 /** Options of the replay store. */
 export interface ReplayStoreOptions {
@@ -27,7 +29,7 @@ export interface ReplayStoreOptions {
 /**
  * Records first uses of `(iss, jti)`: protocol's `ReplayStore`, so it plugs into `verifyIdJag`, client-assertion
  * and DPoP checks as is. `iss` is whatever scopes the `jti` (the ID-JAG issuer, a client id, a DPoP key thumbprint).
- * @see ../../../../shared/spec/xaa-protocol.md 2(d).7
+ * @see spec/xaa-protocol.md 2(d).7
  */
 export interface ReplayRepository extends ReplayStore {
   /**
@@ -57,7 +59,7 @@ export function createReplayRepository(
   if (!Number.isFinite(leewayMs) || leewayMs < 0) throw new TypeError('options.replay.leewaySeconds must be >= 0')
 
   async function purgeExpired(now?: number | Date): Promise<number> {
-    const at = now === undefined ? nowMs(clock) : nowMs(() => now)
+    const at = resolveNow(clock, now)
     const result = await db
       .deleteFrom('replay_jti')
       .where('exp_at', '<', at - leewayMs)
@@ -74,7 +76,7 @@ export function createReplayRepository(
       // One statement decides: the row that wins the primary key is the first use; everyone else gets no row back.
       const inserted = await db
         .insertInto('replay_jti')
-        .values({ iss, jti, exp_at: Math.ceil(exp * 1000), used_at: now })
+        .values({ iss, jti, exp_at: Math.min(Math.ceil(exp * 1000), MAX_EXP_MS), used_at: now })
         .onConflict((oc) => oc.columns(['iss', 'jti']).doNothing())
         .returning('jti')
         .executeTakeFirst()
