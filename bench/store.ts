@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { openStore, type Store } from '@openxaa/store'
@@ -82,6 +82,8 @@ async function postgresUrl(): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
+  // The machine is shared: the load when the run started says how much to trust absolute numbers.
+  const load = loadavg()[0]?.toFixed(2) ?? '?'
   const rows: Row[] = []
   const dir = mkdtempSync(join(tmpdir(), 'openxaa-bench-'))
   try {
@@ -116,7 +118,8 @@ async function main(): Promise<void> {
   const md = [
     `# Store benchmark`,
     '',
-    `Operations per second, ${SECONDS} s per cell, measured in one run on ${machine}, ${new Date().toISOString()}.`,
+    `Operations per second, ${SECONDS} s per cell, measured in one run on ${machine}, ${new Date().toISOString()}`,
+    `(1-minute load average ${load} at the start: compare rows within this run, not across runs).`,
     `"1 caller" awaits each operation before the next; "${PARALLEL} callers" keeps ${PARALLEL} in flight.`,
     'Each replay insert is one atomic `insert … on conflict do nothing returning`; each audit append is one guarded',
     'insert. Every operation is its own committed transaction (on SQLite: an fsync of the WAL, synchronous=FULL).',
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true })
   writeFileSync(
     join(RESULTS, 'store.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, secondsPerCell: SECONDS, parallel: PARALLEL, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: Number(load), secondsPerCell: SECONDS, parallel: PARALLEL, rows }, null, 2)}\n`,
   )
   writeFileSync(join(RESULTS, 'store.md'), md)
 }
