@@ -1,0 +1,143 @@
+/**
+ * Store benchmark: replay-store inserts/s and audit appends/s on each backend, measured in one run so the ratios
+ * hold on a noisy shared machine. Run: node --conditions=source --import tsx bench/store.ts
+ * Writes bench/results/store.json and bench/results/store.md.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { openStore, type Store } from '@openxaa/store'
+import pg from 'pg'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
+const PARALLEL = 16
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results')
+const KEK = randomBytes(32).toString('base64url')
+const EXP = Math.floor(Date.now() / 1000) + 3600
+
+interface Row {
+  backend: string
+  replaySerial: number
+  replayParallel: number
+  auditSerial: number
+  auditParallel: number
+}
+
+/** Runs `op` for SECONDS with `lanes` callers in flight; returns completed operations per second. */
+async function measure(lanes: number, op: () => Promise<unknown>): Promise<number> {
+  const end = performance.now() + SECONDS * 1000
+  let done = 0
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (performance.now() < end) {
+        await op()
+        done++
+      }
+    }),
+  )
+  return Math.round(done / ((performance.now() - start) / 1000))
+}
+
+async function run(backend: string, store: Store): Promise<Row> {
+  const replay = () => store.replay.firstUse('https://idp.example', randomUUID(), EXP)
+  const audit = () =>
+    store.audit.append({
+      actor: { type: 'client', id: 'bench-agent' },
+      action: 'id_jag.redeem',
+      decision: 'allow',
+      clientId: 'bench-agent',
+      audience: 'https://auth.chat.example',
+      resource: 'https://mcp.chat.example/mcp',
+      subject: 'alice',
+      requestId: randomUUID(),
+      data: { scope: 'chat.read chat.history' },
+    })
+  await measure(1, replay) // warm-up: JIT, statement caches, pool connections
+  const row: Row = {
+    backend,
+    replaySerial: await measure(1, replay),
+    replayParallel: await measure(PARALLEL, replay),
+    auditSerial: await measure(1, audit),
+    auditParallel: await measure(PARALLEL, audit),
+  }
+  console.log(`measured ${backend}`)
+  return row
+}
+
+async function postgresUrl(): Promise<string | undefined> {
+  const url = process.env.OPENXAA_TEST_POSTGRES_URL || 'postgres://root@127.0.0.1:5432/test'
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  try {
+    await client.connect()
+    return url
+  } catch {
+    console.log('PostgreSQL server unreachable: the postgres row is left out')
+    return undefined
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+async function main(): Promise<void> {
+  // The machine is shared: the load when the run started says how much to trust absolute numbers.
+  const load = loadavg()[0]?.toFixed(2) ?? '?'
+  const rows: Row[] = []
+  const dir = mkdtempSync(join(tmpdir(), 'openxaa-bench-'))
+  try {
+    const sqlite = await openStore({ url: `sqlite:${join(dir, 'bench.db')}`, keyEncryptionKey: KEK })
+    rows.push(await run('sqlite (file, WAL, synchronous=FULL)', sqlite))
+    await sqlite.close()
+
+    const pglite = await openStore({ url: 'pglite:memory:', keyEncryptionKey: KEK })
+    rows.push(await run('pglite (in-process, memory)', pglite))
+    await pglite.close()
+
+    const url = await postgresUrl()
+    if (url) {
+      const schema = `openxaa_bench_${randomBytes(4).toString('hex')}`
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      await admin.query(`create schema ${schema}`)
+      try {
+        const store = await openStore({ url, schema, keyEncryptionKey: KEK, maxConnections: PARALLEL })
+        rows.push(await run('postgres (server, pool of 16)', store))
+        await store.close()
+      } finally {
+        await admin.query(`drop schema ${schema} cascade`)
+        await admin.end()
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`
+  const md = [
+    `# Store benchmark`,
+    '',
+    `Operations per second, ${SECONDS} s per cell, measured in one run on ${machine}, ${new Date().toISOString()}`,
+    `(1-minute load average ${load} at the start: compare rows within this run, not across runs).`,
+    `"1 caller" awaits each operation before the next; "${PARALLEL} callers" keeps ${PARALLEL} in flight.`,
+    'Each replay insert is one atomic `insert … on conflict do nothing returning`; each audit append is one guarded',
+    'insert. Every operation is its own committed transaction (on SQLite: an fsync of the WAL, synchronous=FULL).',
+    '',
+    `| Backend | replay inserts/s, 1 caller | replay inserts/s, ${PARALLEL} callers | audit appends/s, 1 caller | audit appends/s, ${PARALLEL} callers |`,
+    '|---|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) => `| ${r.backend} | ${r.replaySerial} | ${r.replayParallel} | ${r.auditSerial} | ${r.auditParallel} |`,
+    ),
+    '',
+  ].join('\n')
+  console.log(`\n${md}`)
+  mkdirSync(RESULTS, { recursive: true })
+  writeFileSync(
+    join(RESULTS, 'store.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: Number(load), secondsPerCell: SECONDS, parallel: PARALLEL, rows }, null, 2)}\n`,
+  )
+  writeFileSync(join(RESULTS, 'store.md'), md)
+}
+
+await main()
