@@ -82,7 +82,7 @@ describe.each(BACKENDS)('replay store on %s', (name) => {
   ] as const
   for (const m of misuse) {
     test(`caller mistake is a TypeError: ${m.name}`, async () => {
-      await expect(store.replay.firstUse(...m.args)).rejects.toThrow(TypeError)
+      await expect(store.replay.firstUse(m.args[0], m.args[1], m.args[2])).rejects.toThrow(TypeError)
     })
   }
 })

@@ -59,6 +59,9 @@ export interface KeyStore {
   list(purpose: string, now?: number | Date): Promise<SigningKeyInfo[]>
 }
 
+/** The current key first, then the most recently rotated out: NULL ordering differs between the dialects. */
+const newestFirst = sql<number>`case when retire_at is null then 0 else 1 end`
+
 const PURPOSE = /^[a-z0-9][a-z0-9_.-]{0,63}$/
 
 function checkPurpose(purpose: unknown): asserts purpose is string {
@@ -70,8 +73,10 @@ function checkPurpose(purpose: unknown): asserts purpose is string {
 /** Builds the key store; `kek` is resolved on first use so stores that never sign never create a KEK file. */
 export function createKeyStore(context: RepositoryContext, kek: () => Promise<Kek>): KeyStore {
   const { db, dialect, clock } = context
-  // Decrypted keys by kid; rows never change once written, so a cache entry can never go stale.
+  // Decrypted keys by the whole row identity (purpose, kid, envelope), not kid alone: a row altered or swapped behind
+  // our back is a cache miss, and then fails its integrity check.
   const decrypted = new Map<string, KeyObject>()
+  const cacheKey = (purpose: string, kid: string, envelope: string) => `${purpose}\0${kid}\0${envelope}`
 
   function info(row: Selectable<SigningKeyTable>, now: number): SigningKeyInfo {
     const status = row.retire_at === null ? 'current' : row.retire_at > now ? 'previous' : 'retired'
@@ -98,7 +103,7 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
   async function newRow(purpose: string, alg: SigningAlgorithm, now: number) {
     const key = await generateSigningKey(alg)
     const sealed = sealPrivateKey(await kek(), purpose, key.kid, key.privateDer)
-    decrypted.set(key.kid, key.privateKey)
+    decrypted.set(cacheKey(purpose, key.kid, sealed), key.privateKey)
     return {
       kid: key.kid,
       purpose,
@@ -141,11 +146,12 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
       if (!row) {
         throw new StoreError('ERR_STORE_NO_SIGNING_KEY', `no signing key for purpose "${purpose}": call keys.ensure()`)
       }
-      let privateKey = decrypted.get(row.kid)
+      const cached = cacheKey(purpose, row.kid, row.private_key)
+      let privateKey = decrypted.get(cached)
       if (!privateKey) {
         const der = openPrivateKey(await kek(), purpose, row.kid, row.private_key)
         privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
-        decrypted.set(row.kid, privateKey)
+        decrypted.set(cached, privateKey)
       }
       const { alg, publicJwk, kid } = info(row, nowMs(clock))
       return { kid, alg, privateKey, publicJwk }
@@ -187,10 +193,11 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
         .select(['public_jwk', 'retire_at'])
         .where('purpose', '=', purpose)
         .where((eb) => eb.or([eb('retire_at', 'is', null), eb('retire_at', '>', at)]))
+        .orderBy(newestFirst)
+        .orderBy('retire_at', 'desc')
         .orderBy('created_at', 'desc')
         .orderBy('kid')
         .execute()
-      rows.sort((a, b) => Number(a.retire_at !== null) - Number(b.retire_at !== null))
       return { keys: rows.map((r) => fromJson<PublicJwk>(dialect, r.public_jwk)) }
     },
 
@@ -201,6 +208,8 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
         .selectFrom('signing_key')
         .selectAll()
         .where('purpose', '=', purpose)
+        .orderBy(newestFirst)
+        .orderBy('retire_at', 'desc')
         .orderBy('created_at', 'desc')
         .orderBy('kid')
         .execute()
