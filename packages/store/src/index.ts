@@ -1,2 +1,35 @@
-// The store is built in the issue "Storage"; this file becomes its public API.
-export {}
+// The public API of @openxaa/store: named re-exports only (no `export *`); src/internal/ is never exported.
+
+export type {
+  AuditActor,
+  AuditDecision,
+  AuditEvent,
+  AuditEventInput,
+  AuditLog,
+  AuditPage,
+  AuditQuery,
+} from './audit/event.js'
+export { AUDIT_DECISIONS } from './audit/event.js'
+export { REDACTED_JWT, REDACTED_SECRET } from './audit/guard.js'
+export { type Clock, nowMs } from './clock.js'
+export { isStoreError, STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js'
+export { jwkThumbprint, type PublicJwk, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/generate.js'
+export { KEY_ENCRYPTION_KEY_ENV, KEY_ENCRYPTION_KEY_FILE } from './keys/kek.js'
+export type { CurrentSigningKey, KeyStore, RotateOptions, SigningKeyInfo } from './keys/store.js'
+export { migrations } from './migrations/index.js'
+export type { ColumnTypes, Migration, MigrationContext } from './migrations/migration.js'
+export type { MigrationResult } from './migrations/runner.js'
+export type { AdapterPayload, OidcAdapter, OidcAdapterFactory, OidcModelStore } from './oidc/adapter.js'
+export { openStore, type Store, type StoreOptions, type StoreTransaction } from './open.js'
+export type { ReplayRepository, ReplayStoreOptions } from './replay/store.js'
+export type {
+  AuditEventTable,
+  Database,
+  JsonColumn,
+  MigrationTable,
+  OidcModelTable,
+  ReplayJtiTable,
+  SigningKeyTable,
+  SqlDialect,
+} from './schema.js'
+export { DATABASE_URL_ENV, type DatabaseTarget, DEFAULT_DATABASE_URL, parseDatabaseUrl } from './url.js'

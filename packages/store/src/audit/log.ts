@@ -1,0 +1,172 @@
+/**
+ * The audit log over `audit_event`: every issuance and every refusal with its reason, never a token or a secret.
+ * @see ../../../../shared/architecture.md "Data that must never be lost or leaked"
+ */
+import type { Insertable, Selectable } from 'kysely'
+import { nowMs } from '../clock.js'
+import type { RepositoryContext } from '../internal/context.js'
+import { fromJson, toJson } from '../internal/json.js'
+import type { AuditEventTable } from '../schema.js'
+import { AUDIT_DECISIONS, type AuditDecision, type AuditEvent, type AuditEventInput, type AuditLog } from './event.js'
+import { clip, Redactions, redactFreeText, redactTokens, sanitizeData } from './guard.js'
+
+const ACTION = /^[A-Za-z0-9_:-]+(?:\.[A-Za-z0-9_:-]+)*$/
+const MAX_IDENTIFIER = 2048
+const MAX_TEXT = 2000
+const MAX_DATA_BYTES = 8192
+const DEFAULT_LIMIT = 50
+const MAX_LIMIT = 500
+
+const IDENTIFIERS = [
+  ['userId', 'user_id'],
+  ['subject', 'subject'],
+  ['clientId', 'client_id'],
+  ['resource', 'resource'],
+  ['audience', 'audience'],
+  ['issuer', 'issuer'],
+  ['organization', 'organization'],
+  ['tenant', 'tenant'],
+  ['requestId', 'request_id'],
+] as const
+const TEXTS = ['reason', 'rule', 'detail'] as const
+
+function optionalString(name: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw new TypeError(`audit event ${name} must be a string`)
+  return value
+}
+
+function toMs(name: string, value: number | Date): number {
+  const ms = value instanceof Date ? value.getTime() : value
+  if (typeof ms !== 'number' || !Number.isFinite(ms))
+    throw new TypeError(`${name} must be epoch milliseconds or a Date`)
+  return Math.floor(ms)
+}
+
+/** Validates and sanitises an event into a row. Caller mistakes are TypeErrors; secrets are redacted, not refused. */
+function toRow(event: AuditEventInput, now: number): Insertable<AuditEventTable> {
+  if (typeof event !== 'object' || event === null) throw new TypeError('audit event must be an object')
+  const { actor, action, decision } = event
+  if (typeof actor?.type !== 'string' || actor.type === '' || typeof actor.id !== 'string') {
+    throw new TypeError('audit event actor must be { type, id } strings')
+  }
+  if (typeof action !== 'string' || !ACTION.test(action) || action.length > 200) {
+    throw new TypeError('audit event action must be a dotted name such as id_jag.issue')
+  }
+  if (!AUDIT_DECISIONS.includes(decision)) throw new TypeError(`audit event decision must be one of ${AUDIT_DECISIONS}`)
+  const redactions = new Redactions()
+  const row: Insertable<AuditEventTable> = {
+    at: event.at === undefined ? now : toMs('audit event at', event.at),
+    actor_type: clip(redactTokens(actor.type, redactions), 100),
+    actor_id: clip(redactTokens(actor.id, redactions), MAX_IDENTIFIER),
+    action,
+    decision,
+    redacted: 0,
+  }
+  for (const name of TEXTS) {
+    const value = optionalString(name, event[name])
+    if (value !== undefined) row[name] = clip(redactFreeText(value, redactions), MAX_TEXT)
+  }
+  for (const [name, column] of IDENTIFIERS) {
+    const value = optionalString(name, event[name])
+    if (value !== undefined) row[column] = clip(redactTokens(value, redactions), MAX_IDENTIFIER)
+  }
+  if (event.data !== undefined && event.data !== null) {
+    if (typeof event.data !== 'object' || Array.isArray(event.data))
+      throw new TypeError('audit event data must be an object')
+    let json = toJson(sanitizeData(event.data, redactions))
+    if (Buffer.byteLength(json) > MAX_DATA_BYTES) json = toJson({ truncated: true })
+    row.data = json
+  }
+  row.redacted = redactions.count
+  return row
+}
+
+function fromRow(context: RepositoryContext, row: Selectable<AuditEventTable>): AuditEvent {
+  const event: AuditEvent = {
+    id: Number(row.id),
+    at: Number(row.at),
+    actor: { type: row.actor_type, id: row.actor_id },
+    action: row.action,
+    decision: row.decision as AuditDecision,
+    redacted: Number(row.redacted),
+  }
+  for (const name of TEXTS) if (row[name] !== null) event[name] = row[name]
+  for (const [name, column] of IDENTIFIERS) if (row[column] !== null) event[name] = row[column]
+  if (row.data !== null) event.data = fromJson(context.dialect, row.data)
+  return event
+}
+
+function encodeCursor(event: AuditEvent): string {
+  return Buffer.from(JSON.stringify([event.at, event.id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): [number, number] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Array.isArray(value) && value.length === 2 && value.every((n) => Number.isSafeInteger(n))) {
+      return value as [number, number]
+    }
+  } catch {}
+  throw new TypeError('audit query cursor is malformed')
+}
+
+function asList<T>(value: T | readonly T[]): readonly T[] {
+  return Array.isArray(value) ? (value as readonly T[]) : [value as T]
+}
+
+/** Builds the audit log over a context. */
+export function createAuditLog(context: RepositoryContext): AuditLog {
+  const { db, clock } = context
+  return {
+    async append(event) {
+      const row = toRow(event, nowMs(clock))
+      const stored = await db.insertInto('audit_event').values(row).returningAll().executeTakeFirstOrThrow()
+      return fromRow(context, stored)
+    },
+
+    async query(filter = {}) {
+      const limit = filter.limit ?? DEFAULT_LIMIT
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+        throw new TypeError(`audit query limit must be an integer from 1 to ${MAX_LIMIT}`)
+      }
+      let q = db.selectFrom('audit_event').selectAll()
+      for (const [name, column] of IDENTIFIERS) {
+        const value = filter[name]
+        if (value !== undefined) q = q.where(column, '=', value)
+      }
+      if (filter.decision !== undefined) q = q.where('decision', 'in', asList(filter.decision))
+      if (filter.action !== undefined) {
+        const actions = asList(filter.action)
+        q = q.where((eb) =>
+          eb.or(
+            actions.map((action) =>
+              action.endsWith('.*')
+                ? eb(eb.fn('substr', ['action', eb.lit(1), eb.lit(action.length - 1)]), '=', action.slice(0, -1))
+                : eb('action', '=', action),
+            ),
+          ),
+        )
+      }
+      if (filter.since !== undefined) q = q.where('at', '>=', toMs('audit query since', filter.since))
+      if (filter.until !== undefined) q = q.where('at', '<', toMs('audit query until', filter.until))
+      if (filter.cursor !== undefined) {
+        const [at, id] = decodeCursor(filter.cursor)
+        q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]))
+      }
+      const rows = await q
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute()
+      const events = rows.slice(0, limit).map((row) => fromRow(context, row))
+      const last = events.at(-1)
+      return rows.length > limit && last ? { events, nextCursor: encodeCursor(last) } : { events }
+    },
+
+    async purgeOlderThan(cutoff) {
+      const result = await db.deleteFrom('audit_event').where('at', '<', toMs('cutoff', cutoff)).executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Every migration, in apply order. A later issue adds `000N-what.ts` and appends it here; released entries never
+ * change (forward only).
+ */
+import { migration0001 } from './0001-initial.js'
+import type { Migration } from './migration.js'
+
+/** The migrations this release knows, oldest first. */
+export const migrations: readonly Migration[] = Object.freeze([migration0001])
