@@ -78,6 +78,7 @@ export function refusal(error: ProtocolError, ctx: ChallengeContext): AuthRefusa
     challenge,
     headers: frozen,
     body,
-    response: () => new Response(body === '' ? null : body, { status, headers: frozen }),
+    // A fresh headers object each time: @hono/node-server adds Content-Length to the init object it is given.
+    response: () => new Response(body === '' ? null : body, { status, headers: { ...frozen } }),
   })
 }
