@@ -222,7 +222,12 @@ export function resolveOptions(options: ResourceServerOptions): ResolvedResource
   let scopes: string[] | undefined
   if (options.scopesSupported !== undefined) {
     if (!Array.isArray(options.scopesSupported)) fail('scopesSupported', 'must be an array of scope tokens')
-    scopes = options.scopesSupported.length === 0 ? [] : wrap(() => parseScope(options.scopesSupported!.join(' ')))
+    scopes = options.scopesSupported.map((scope, i) => {
+      // One RFC 6749 scope token per entry: "a b" would smuggle two scopes into one.
+      const tokens = wrap(() => parseScope(String(scope)))
+      if (tokens.length !== 1 || tokens[0] !== scope) fail(`scopesSupported[${i}]`, 'must be one scope token')
+      return scope
+    })
   }
   if (options.resourceName !== undefined) nonEmpty(options.resourceName, 'resourceName')
   if (options.clock !== undefined && typeof options.clock !== 'function') fail('clock', 'must be a function')

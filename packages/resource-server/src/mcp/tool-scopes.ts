@@ -16,11 +16,14 @@ export function checkToolScopes(toolScopes: ToolScopes, where = 'toolScopes'): T
   const out: Record<string, readonly string[]> = {}
   for (const [tool, scopes] of Object.entries(toolScopes)) {
     if (!Array.isArray(scopes)) throw new TypeError(`${where}["${tool}"] must be an array of scopes`)
-    try {
-      out[tool] = Object.freeze(scopes.length === 0 ? [] : parseScope(scopes.join(' ')))
-    } catch {
-      throw new TypeError(`${where}["${tool}"] has an invalid scope`)
+    for (const scope of scopes) {
+      let tokens: string[] = []
+      try {
+        tokens = parseScope(String(scope))
+      } catch {}
+      if (tokens.length !== 1 || tokens[0] !== scope) throw new TypeError(`${where}["${tool}"] has an invalid scope`)
     }
+    out[tool] = Object.freeze([...new Set(scopes)])
   }
   return Object.freeze(out)
 }
