@@ -11,6 +11,6 @@ export default defineConfig({
     pool: 'forks',
     // eventsource (used by the MCP client) also exports a "source" condition pointing at its .ts files: let Vite
     // transform it instead of handing Node a .ts file.
-    server: { deps: { inline: [/@modelcontextprotocol\/client/, 'eventsource', 'eventsource-parser'] } },
+    server: { deps: { inline: [/@modelcontextprotocol\/(client|sdk)/, 'eventsource', 'eventsource-parser'] } },
   },
 })
