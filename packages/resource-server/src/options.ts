@@ -102,7 +102,9 @@ export interface ResolvedIntrospectionVerifier {
   clockSkew: number
 }
 
+/** How long an introspection answer is reused by default, in milliseconds. @see RFC 7662 section 4 */
 export const INTROSPECTION_DEFAULT_CACHE_TTL = 30_000
+/** The longest `cacheTtl` accepted (5 min): a revoked token must stop working soon. @see RFC 7662 section 4 */
 export const INTROSPECTION_MAX_CACHE_TTL = 300_000
 const INTROSPECTION_DEFAULT_TIMEOUT = 5_000
 const INTROSPECTION_DEFAULT_MAX_ENTRIES = 10_000
