@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // eventsource (used by the MCP client) also exports a "source" condition pointing at its .ts files: let Vite
+    // transform it instead of handing Node a .ts file.
+    server: { deps: { inline: [/@modelcontextprotocol\/(client|sdk)/, 'eventsource', 'eventsource-parser'] } },
   },
 })

@@ -97,6 +97,17 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_ACCESS_TOKEN_EXPIRED: 'invalid_token',
   ERR_ACCESS_TOKEN_CLAIM: 'invalid_token',
   ERR_INSUFFICIENT_SCOPE: 'insufficient_scope',
+
+  // Bearer token requests at the resource server (RFC 6750 2 and 3.1, MCP authorization; resource-server package)
+  /** No access token was sent: 401 whose challenge carries no `error` (RFC 6750 3.1 "SHOULD NOT include an error"). */
+  ERR_BEARER_MISSING: 'invalid_token',
+  ERR_BEARER_MALFORMED: 'invalid_request',
+  ERR_BEARER_MULTIPLE_METHODS: 'invalid_request',
+  ERR_BEARER_IN_QUERY: 'invalid_request',
+  ERR_BEARER_IN_BODY: 'invalid_request',
+  // RFC 7662 introspection of opaque access tokens
+  ERR_ACCESS_TOKEN_INACTIVE: 'invalid_token',
+  ERR_INTROSPECTION_UNAVAILABLE: 'temporarily_unavailable',
 } as const satisfies Record<string, OAuthErrorCode>
 
 export type ProtocolErrorCode = keyof typeof PROTOCOL_ERROR_CODES
