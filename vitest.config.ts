@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // eventsource(-parser) also publish a "source" condition pointing at raw TypeScript; the MCP SDKs that import
+    // them are inlined so Vite (which compiles TypeScript) loads them instead of Node.
+    server: { deps: { inline: [/@modelcontextprotocol\/(client|sdk)/, 'eventsource', 'eventsource-parser'] } },
   },
 })
