@@ -1,7 +1,7 @@
 import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from '@openxaa/protocol'
 import type { ClientAuthentication } from '../client-authentication/apply.js'
 import { assertIdJagProfile, fetchAuthorizationServerMetadata } from '../discovery/authorization-server.js'
-import type { ResourceChallenge } from '../discovery/challenge.js'
+import { probeChallenge, type ResourceChallenge } from '../discovery/challenge.js'
 import { discoverProtectedResource } from '../discovery/protected-resource.js'
 import { SignInRequiredError, XaaError } from '../errors.js'
 import type { IdpSession } from '../idp/session.js'
@@ -72,7 +72,8 @@ export class AccessTokenBroker {
   async #discover(serverUrl: string, challenge: ResourceChallenge | undefined): Promise<Discovery> {
     const { http, options } = this.#ctx
     this.#ctx.progress(`discovering how ${new URL(serverUrl).host} is protected`)
-    const prm = await discoverProtectedResource(http, serverUrl, challenge?.resourceMetadata)
+    const found = challenge ?? (await probeChallenge(http, serverUrl))
+    const prm = await discoverProtectedResource(http, serverUrl, found?.resourceMetadata)
     // Prefer an AS this client is registered at; otherwise the first listed (its refusal names it).
     const issuer =
       prm.authorization_servers.find((candidate) => options.authorizationServers.has(candidate)) ??

@@ -1,4 +1,5 @@
 import { parseScope, parseWwwAuthenticate } from '@openxaa/protocol'
+import { getJson, type HttpContext } from '../internal/http.js'
 
 /** What a resource server's 401 or 403 said, from its `WWW-Authenticate` Bearer (or DPoP) challenge. */
 export interface ResourceChallenge {
@@ -39,4 +40,15 @@ export function readChallenge(headers: Headers): ResourceChallenge | undefined {
   }
   if (error !== undefined) result.error = error
   return result
+}
+
+/**
+ * Asks the server for its challenge without a token (a GET, which changes nothing): used when a token is wanted
+ * before any request met a 401, e.g. `openxaa token <server>`. Undefined when the server sent no challenge.
+ *
+ * @see RFC 9728 section 5.1; MCP authorization, "Authorization Server Location"
+ */
+export async function probeChallenge(http: HttpContext, serverUrl: string): Promise<ResourceChallenge | undefined> {
+  const result = await getJson(http, serverUrl)
+  return result.status === 401 || result.status === 403 ? readChallenge(result.headers) : undefined
 }
