@@ -26,7 +26,6 @@ export interface ServerAuthorization {
 interface Discovery extends ServerAuthorization {
   prm: ProtectedResourceMetadata
   metadata: AuthorizationServerMetadata
-  auth: ClientAuthentication
 }
 
 /** Options of one access-token request. */
@@ -80,8 +79,7 @@ export class AccessTokenBroker {
       prm.authorization_servers[0]!
     const metadata = await fetchAuthorizationServerMetadata(http, issuer, 'authorization server')
     assertIdJagProfile(metadata, options.authorizationServers.get(issuer))
-    const auth = authenticationAt(options, metadata)
-    this.#ctx.log('server discovered', { server: serverUrl, resource: prm.resource, issuer, auth: auth.method })
+    this.#ctx.log('server discovered', { server: serverUrl, resource: prm.resource, issuer })
     return {
       serverUrl,
       resource: prm.resource,
@@ -90,7 +88,6 @@ export class AccessTokenBroker {
       resourceName: prm.resource_name,
       prm,
       metadata,
-      auth,
     }
   }
 
@@ -127,7 +124,9 @@ export class AccessTokenBroker {
       serverUrl,
       request.challenge,
       request.renew === true && request.scopes === undefined,
-    )
+    ) // Credentials first: no ID-JAG is minted for an AS this client cannot authenticate to.
+    const auth: ClientAuthentication = authenticationAt(this.#ctx.options, discovery.metadata)
+
     const data = await this.#ctx.store.read()
     const previous = data.accessTokens[discovery.resource]
     const held = previous?.issuer === discovery.issuer ? previous.requestedScopes : undefined
@@ -137,7 +136,7 @@ export class AccessTokenBroker {
     const idJag = await this.#idJag(discovery, scopes)
     const token = await redeemIdJag(this.#ctx, {
       metadata: discovery.metadata,
-      auth: discovery.auth,
+      auth,
       idJag: idJag.idJag,
       resource: discovery.resource,
       scopes: idJag.scopes ?? scopes,

@@ -3,6 +3,8 @@
 
 import {
   type AuthProvider,
+  Client,
+  type Implementation,
   StreamableHTTPClientTransport,
   type StreamableHTTPClientTransportOptions,
 } from '@modelcontextprotocol/client'
@@ -57,4 +59,25 @@ export function createXaaTransport(
     ...options,
     fetch: xaa.createFetch(options.fetch as typeof fetch | undefined),
   })
+}
+
+/**
+ * A v2 MCP `Client` connected to a protected server through cross-app access, in one call.
+ *
+ * @example
+ * ```ts
+ * const mcp = await connectXaaClient(xaa, 'https://mcp.chat.example/mcp', { name: 'agent', version: '1.0.0' })
+ * const { tools } = await mcp.listTools()
+ * ```
+ * @see xaa-protocol.md section 2
+ */
+export async function connectXaaClient(
+  xaa: XaaClient,
+  serverUrl: string | URL,
+  clientInfo: Implementation,
+  options: Omit<StreamableHTTPClientTransportOptions, 'authProvider'> = {},
+): Promise<Client> {
+  const client = new Client(clientInfo)
+  await client.connect(createXaaTransport(xaa, serverUrl, options))
+  return client
 }

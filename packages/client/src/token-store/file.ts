@@ -1,10 +1,6 @@
-import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { readPrivateFile, writePrivateFile } from '../internal/private-file.js'
 import type { TokenStore, TokenStoreData } from './types.js'
-
-const FILE_MODE = 0o600
-const DIR_MODE = 0o700
 
 function isStoreData(value: unknown): value is TokenStoreData {
   if (typeof value !== 'object' || value === null) return false
@@ -33,42 +29,18 @@ export class FileTokenStore implements TokenStore {
   }
 
   async read(): Promise<TokenStoreData | undefined> {
-    let text: string
+    const text = await readPrivateFile(this.path)
+    if (text === undefined) return undefined
     try {
-      const info = await stat(this.path)
-      // A file others can read was not written by us (or was copied): close it before trusting its content.
-      if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) await chmod(this.path, FILE_MODE)
-      text = await readFile(this.path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      throw error
-    }
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
+      const parsed: unknown = JSON.parse(text)
+      return isStoreData(parsed) ? parsed : undefined
     } catch {
       return undefined
     }
-    return isStoreData(parsed) ? parsed : undefined
   }
 
   async write(data: TokenStoreData): Promise<void> {
-    const dir = dirname(this.path)
-    await mkdir(dir, { recursive: true, mode: DIR_MODE })
-    const temp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`
-    const handle = await open(temp, 'wx', FILE_MODE)
-    try {
-      await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    try {
-      await rename(temp, this.path)
-    } catch (error) {
-      await rm(temp, { force: true })
-      throw error
-    }
+    await writePrivateFile(this.path, `${JSON.stringify(data, null, 2)}\n`)
   }
 
   async clear(): Promise<void> {
