@@ -153,14 +153,9 @@ export function createXaaClient(options: XaaClientOptions, deps: XaaClientDeps =
     },
     identity: () => session.identity(),
     async discover(serverUrl: string) {
-      const {
-        serverUrl: url,
-        resource,
-        issuer,
-        scopesSupported,
-        resourceName,
-      } = await broker.discover(canonicalServerUrl(serverUrl))
-      return { serverUrl: url, resource, issuer, scopesSupported, resourceName }
+      const found = await broker.discover(canonicalServerUrl(serverUrl))
+      const { resource, issuer, scopesSupported, resourceName, idJagProfile } = found
+      return { serverUrl: found.serverUrl, resource, issuer, scopesSupported, resourceName, idJagProfile }
     },
     async getAccessToken(serverUrl: string, request: GetAccessTokenOptions = {}) {
       return publicToken(await broker.get(canonicalServerUrl(serverUrl), request))

@@ -1,4 +1,8 @@
-import type { AuthorizationServerMetadata, ProtectedResourceMetadata } from '@openxaa/protocol'
+import {
+  type AuthorizationServerMetadata,
+  GRANT_PROFILE_ID_JAG,
+  type ProtectedResourceMetadata,
+} from '@openxaa/protocol'
 import type { ClientAuthentication } from '../client-authentication/apply.js'
 import { assertIdJagProfile, fetchAuthorizationServerMetadata } from '../discovery/authorization-server.js'
 import { probeChallenge, type ResourceChallenge } from '../discovery/challenge.js'
@@ -21,6 +25,8 @@ export interface ServerAuthorization {
   issuer: string
   scopesSupported: string[] | undefined
   resourceName: string | undefined
+  /** Whether the AS metadata lists the id-jag grant profile (without it, tokens are refused unless assumed). */
+  idJagProfile: boolean
 }
 
 interface Discovery extends ServerAuthorization {
@@ -78,7 +84,6 @@ export class AccessTokenBroker {
       prm.authorization_servers.find((candidate) => options.authorizationServers.has(candidate)) ??
       prm.authorization_servers[0]!
     const metadata = await fetchAuthorizationServerMetadata(http, issuer, 'authorization server')
-    assertIdJagProfile(metadata, options.authorizationServers.get(issuer))
     this.#ctx.log('server discovered', { server: serverUrl, resource: prm.resource, issuer })
     return {
       serverUrl,
@@ -86,6 +91,7 @@ export class AccessTokenBroker {
       issuer,
       scopesSupported: prm.scopes_supported,
       resourceName: prm.resource_name,
+      idJagProfile: metadata.authorization_grant_profiles_supported?.includes(GRANT_PROFILE_ID_JAG) === true,
       prm,
       metadata,
     }
@@ -124,7 +130,9 @@ export class AccessTokenBroker {
       serverUrl,
       request.challenge,
       request.renew === true && request.scopes === undefined,
-    ) // Credentials first: no ID-JAG is minted for an AS this client cannot authenticate to.
+    )
+    // The profile and the credentials first: no ID-JAG is minted for an AS that cannot or may not redeem it.
+    assertIdJagProfile(discovery.metadata, this.#ctx.options.authorizationServers.get(discovery.issuer))
     const auth: ClientAuthentication = authenticationAt(this.#ctx.options, discovery.metadata)
 
     const data = await this.#ctx.store.read()
