@@ -25,7 +25,6 @@ export const XAA_ERROR_CODES = {
   ERR_ID_JAG_AUDIENCE: 'server',
   ERR_TOKEN_EXCHANGE_FAILED: 'server',
   ERR_TOKEN_REQUEST_FAILED: 'server',
-  ERR_STEP_UP_EXHAUSTED: 'policy',
   ERR_NETWORK: 'network',
   ERR_SERVER_RESPONSE: 'server',
 } as const satisfies Record<string, XaaErrorKind>

@@ -22,7 +22,14 @@ function readContext(): ConformanceContext {
   const raw = process.env.MCP_CONFORMANCE_CONTEXT
   if (raw === undefined) throw new Error('MCP_CONFORMANCE_CONTEXT is not set')
   const context = JSON.parse(raw) as Partial<ConformanceContext>
-  for (const field of ['client_id', 'client_secret', 'idp_client_id', 'idp_id_token', 'idp_issuer', 'idp_token_endpoint'] as const) {
+  for (const field of [
+    'client_id',
+    'client_secret',
+    'idp_client_id',
+    'idp_id_token',
+    'idp_issuer',
+    'idp_token_endpoint',
+  ] as const) {
     if (typeof context[field] !== 'string') throw new Error(`MCP_CONFORMANCE_CONTEXT lacks ${field}`)
   }
   return context as ConformanceContext
