@@ -104,7 +104,8 @@ export class SignInRequiredError extends XaaError {
   readonly reason: SignInRequiredReason
 
   constructor(reason: SignInRequiredReason, options: XaaErrorOptions = {}) {
-    super('ERR_SIGN_IN_REQUIRED', `sign-in required: ${REASON_TEXT[reason]}`, options)
+    const said = options.serverDescription === undefined ? '' : ` (the IdP said: ${options.serverDescription})`
+    super('ERR_SIGN_IN_REQUIRED', `sign-in required: ${REASON_TEXT[reason]}${said}`, options)
     this.reason = reason
   }
 }

@@ -151,6 +151,7 @@ describe('when renewal is impossible', () => {
       oauthError: 'invalid_grant',
       kind: 'sign-in',
     })
+    expect(error.message).toContain('(the IdP said: the refresh token is invalid)')
     expect(world.tokens.leakIn(`${error.message} ${error.stack}`)).toBeUndefined()
     world.idp.refreshRefused = false
   })

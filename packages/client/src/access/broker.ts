@@ -183,7 +183,10 @@ export class AccessTokenBroker {
           throw new SignInRequiredError('subject-token-rejected', { oauthError: error.oauthError })
         }
         if (retry instanceof XaaError && retry.oauthError === 'invalid_grant') {
-          throw new SignInRequiredError('subject-token-rejected', { oauthError: retry.oauthError })
+          throw new SignInRequiredError('subject-token-rejected', {
+            oauthError: retry.oauthError,
+            ...(retry.serverDescription === undefined ? {} : { serverDescription: retry.serverDescription }),
+          })
         }
         throw retry
       }

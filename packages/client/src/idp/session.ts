@@ -150,6 +150,7 @@ export class IdpSession {
         this.#ctx.log('refresh refused by the IdP', { error: error.oauthError ?? error.code })
         throw new SignInRequiredError('refresh-failed', {
           ...(error.oauthError === undefined ? {} : { oauthError: error.oauthError }),
+          ...(error.serverDescription === undefined ? {} : { serverDescription: error.serverDescription }),
           cause: error,
         })
       }
