@@ -20,6 +20,7 @@ export interface CliConfig {
   >
 }
 
+/** Where the configuration file lives in the openxaa directory. */
 export const configPath = (dir: string) => join(dir, 'config.json')
 
 /** Reads the configuration (empty when there is none). A file that is not ours is a usage error, never rewritten. */

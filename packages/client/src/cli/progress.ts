@@ -10,6 +10,7 @@ export interface Progress {
   stop(): void
 }
 
+/** A spinner line on a terminal, nothing elsewhere. */
 export function createProgress(io: CliIo): Progress {
   if (!io.isTTY) return { stage() {}, stop() {} }
   let text = ''

@@ -11,6 +11,7 @@ const KIND_NAMES = {
   unknown: 'unrecognised JWT',
 } as const
 
+/** `openxaa inspect` (its `help` text is the reference). */
 export const inspect: Command = {
   name: 'inspect',
   summary: 'Explain a JWT: ID token, ID-JAG or access token',

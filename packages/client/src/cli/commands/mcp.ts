@@ -16,6 +16,7 @@ async function connect(ctx: CommandContext, xaa: XaaClient, url: string) {
   return integration.connectXaaClient(xaa, url, { name: 'openxaa', version: '0.1.0' })
 }
 
+/** `openxaa tools` (its `help` text is the reference). */
 export const tools: Command = {
   name: 'tools',
   summary: 'List the tools of an MCP server',
@@ -40,6 +41,7 @@ Connects to the server (a name from openxaa servers, or a URL) through cross-app
   },
 }
 
+/** `openxaa call` (its `help` text is the reference). */
 export const call: Command = {
   name: 'call',
   summary: 'Call a tool of an MCP server',
@@ -76,6 +78,7 @@ with --json. Exit code 6 when the tool reports an error.`,
   },
 }
 
+/** `openxaa token` (its `help` text is the reference). */
 export const token: Command = {
   name: 'token',
   summary: 'Print an access token for a server (for scripts)',

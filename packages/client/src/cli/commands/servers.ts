@@ -87,6 +87,7 @@ async function remove(ctx: CommandContext): Promise<number> {
   return EXIT.OK
 }
 
+/** `openxaa servers` (its `help` text is the reference). */
 export const servers: Command = {
   name: 'servers',
   summary: 'Add, list or remove MCP servers',

@@ -10,6 +10,7 @@ function hasBrowser(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY)
 }
 
+/** `openxaa login` (its `help` text is the reference). */
 export const login: Command = {
   name: 'login',
   summary: "Sign in at your organization's IdP",
@@ -71,6 +72,7 @@ Signs you in once at the enterprise IdP. The ID token and the IdP refresh token 
   },
 }
 
+/** `openxaa logout` (its `help` text is the reference). */
 export const logout: Command = {
   name: 'logout',
   summary: 'Forget the session and every access token',
@@ -87,6 +89,7 @@ Revokes the IdP refresh token (when the IdP offers revocation) and deletes token
   },
 }
 
+/** `openxaa whoami` (its `help` text is the reference). */
 export const whoami: Command = {
   name: 'whoami',
   summary: 'Show who is signed in',
