@@ -1,6 +1,6 @@
 // Cost of the resource-server middleware per MCP tool call, measured in one run.
 //
-//   node --conditions=source --import tsx bench/mcp-middleware.ts [--duration 5] [--rounds 3] [--concurrency 16]
+//   node --conditions=openxaa-source --import tsx bench/mcp-middleware.ts [--duration 5] [--rounds 3] [--concurrency 16]
 //
 // A child process serves the same MCP SDK v2 server (Streamable HTTP on Hono) twice: once bare (a fixed AuthInfo is
 // handed to the handler) and once behind requireAuth (RFC 9068 JWT, ES256, per-tool scopes). The parent drives

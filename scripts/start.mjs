@@ -8,10 +8,14 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const demo = join(root, 'examples/demo/src/main.ts')
 if (existsSync(demo)) {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', demo, ...process.argv.slice(2)], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  const child = spawn(
+    process.execPath,
+    ['--conditions=openxaa-source', '--import', 'tsx', demo, ...process.argv.slice(2)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 } else {

@@ -1,4 +1,4 @@
-// Starts the notes demo server: `node --conditions=source --import tsx src/main.ts --port 4101 --issuer <RAS issuer>`.
+// Starts the notes demo server: `node --conditions=openxaa-source --import tsx src/main.ts --port 4101 --issuer <RAS issuer>`.
 // Flags win over the environment: NOTES_PORT, NOTES_HOST, NOTES_ISSUER, NOTES_RESOURCE, NOTES_JWKS_URI, NOTES_DATA.
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'

@@ -1,4 +1,4 @@
-// Starts the tasks demo server: `node --conditions=source --import tsx src/main.ts --port 4102 --issuer <RAS issuer>`.
+// Starts the tasks demo server: `node --conditions=openxaa-source --import tsx src/main.ts --port 4102 --issuer <RAS issuer>`.
 // Flags win over the environment: TASKS_PORT, TASKS_HOST, TASKS_ISSUER, TASKS_RESOURCE, TASKS_JWKS_URI, TASKS_DATA.
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'

@@ -40,7 +40,16 @@ async function freePort(): Promise<number> {
 }
 
 async function startProcess(): Promise<void> {
-  const args = ['--conditions=source', '--import', 'tsx', MAIN, '--port', String(port), '--issuer', tasksAs.issuer]
+  const args = [
+    '--conditions=openxaa-source',
+    '--import',
+    'tsx',
+    MAIN,
+    '--port',
+    String(port),
+    '--issuer',
+    tasksAs.issuer,
+  ]
   child = spawn(process.execPath, [...args, '--data', join(dir, 'tasks.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (chunk) => {

@@ -16,7 +16,7 @@ if (existsSync(built) && process.env.OPENXAA_FROM_SOURCE !== '1') {
   const tsx = import.meta.resolve('tsx')
   const child = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', tsx, source, ...process.argv.slice(2)],
+    ['--conditions=openxaa-source', '--import', tsx, source, ...process.argv.slice(2)],
     {
       stdio: 'inherit',
     },

@@ -32,7 +32,7 @@ test('only src/mcp-v2 imports @modelcontextprotocol/client and only src/mcp-v1 i
 test('package.json: subpath exports with the same conditions as ".", SDKs as optional peer dependencies', () => {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   for (const path of ['.', './mcp-v2', './mcp-v1']) {
-    expect(Object.keys(manifest.exports[path])).toEqual(['source', 'types', 'default'])
+    expect(Object.keys(manifest.exports[path])).toEqual(['openxaa-source', 'types', 'default'])
   }
   expect(manifest.peerDependenciesMeta).toEqual({
     '@modelcontextprotocol/client': { optional: true },

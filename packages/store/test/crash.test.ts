@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** Runs the writer until it has acknowledged `acks` batches, then SIGKILLs it; returns every ack it printed. */
 function burstAndKill(file: string, prefix: string, acks: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', WRITER, file, prefix], {
+    const child = spawn(process.execPath, ['--conditions=openxaa-source', '--import', 'tsx', WRITER, file, prefix], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     })

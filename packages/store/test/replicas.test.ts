@@ -23,7 +23,7 @@ if (!pgUrl) {
 
 function bin(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, ...args], {
+    const child = spawn(process.execPath, ['--conditions=openxaa-source', '--import', 'tsx', BIN, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
