@@ -41,7 +41,7 @@ export interface RunningAs {
 export async function startAs(
   databaseUrl: string,
   dir: string,
-  options: Omit<AuthServerOptions, 'issuer'> = {},
+  options: Partial<AuthServerOptions> = {},
 ): Promise<RunningAs> {
   const store = await openStore({ url: databaseUrl, keyEncryptionKey: KEK, dataDir: dir })
   const clock = new TestClock()
@@ -49,15 +49,24 @@ export async function startAs(
   const node = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: (req) => handler!(req), port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
   })
-  const issuer = `http://127.0.0.1:${(node.address() as AddressInfo).port}`
-  const server = createAuthServer(
-    { store, clock: clock.fn, logger: { warn() {}, error: (m, f) => console.error(m, f) } },
-    { issuer, ...options },
-  )
+  const origin = `http://127.0.0.1:${(node.address() as AddressInfo).port}`
+  // A replica shares its issuer with the first instance: only its listening address differs.
+  const issuer = options.issuer ?? origin
+  let server: AuthServer
+  try {
+    server = createAuthServer(
+      { store, clock: clock.fn, logger: { warn() {}, error: (m, f) => console.error(m, f) } },
+      { ...options, issuer },
+    )
+  } catch (err) {
+    node.close()
+    await store.close()
+    throw err
+  }
   handler = server.fetch
   return {
     issuer,
-    tokenUrl: `${issuer}/token`,
+    tokenUrl: `${origin}/token`,
     store,
     server,
     clock,
