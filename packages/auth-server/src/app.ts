@@ -60,6 +60,7 @@ export function buildApp(context: RedemptionContext): Hono<AppEnv> {
   }
   app.get(`${basePath}/jwks`, jwksHandler(context))
   app.on(['GET', 'POST'], `${basePath}/authorize`, authorizationHandler(context))
+  const adminPath = `${basePath}/admin/api/`
   if (context.options.adminApi) app.route(`${basePath}/admin/api`, adminApi(context))
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
@@ -69,7 +70,7 @@ export function buildApp(context: RedemptionContext): Hono<AppEnv> {
         context.logger.error('server error', { code: err.code, detail: err.detail })
       return toOAuthErrorResponse(err, c.req.header('authorization') === undefined ? {} : { authScheme: 'Basic' })
     }
-    const admin = toAdminError(err)
+    const admin = c.req.path.startsWith(adminPath) ? toAdminError(err) : undefined
     if (admin) return c.json({ error: admin.error, error_description: admin.message }, admin.status, NO_STORE_HEADERS)
     context.logger.error('unexpected error', {
       requestId: c.get('requestId'),

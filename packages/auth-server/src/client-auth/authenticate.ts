@@ -47,24 +47,30 @@ function keySourceFor(
   keys: { jwks?: { keys: Record<string, unknown>[] } | null; jwksUri?: string | null },
   fetchImpl: typeof fetch,
 ): KeySource {
-  if (keys.jwks) return staticKeySource(keys.jwks as never)
-  const uri = keys.jwksUri as string
-  let cache = context.jwksCaches.get(`client:${uri}`)
-  if (!cache) {
-    cache = createJwksCache({ uri, fetch: fetchImpl, clock: () => context.nowMs() })
-    context.jwksCaches.set(`client:${uri}`, cache)
+  try {
+    if (keys.jwks) return staticKeySource(keys.jwks as never)
+    const uri = keys.jwksUri as string
+    let cache = context.jwksCaches.get(`client:${uri}`)
+    if (!cache) {
+      cache = createJwksCache({ uri, fetch: fetchImpl, clock: () => context.nowMs() })
+      context.jwksCaches.set(`client:${uri}`, cache)
+    }
+    return cache
+  } catch (err) {
+    // A key set or URL the client published that cannot be used: the client's problem, not a server error.
+    throw failed('ERR_CLIENT_METADATA_DOCUMENT', `client keys unusable: ${(err as Error).message.slice(0, 200)}`)
   }
-  return cache
 }
 
-async function checkAssertion(context: RedemptionContext, auth: ClientAuthentication, keys: KeySource) {
+async function checkAssertion(context: RedemptionContext, auth: ClientAuthentication, keys: () => KeySource) {
   if (auth.method !== AUTH_METHOD_PRIVATE_KEY_JWT) return
+  const source = keys()
   const { issuer, endpoints, clockSkew } = context.options
   const { store } = context
   await verifyClientAssertion(auth.clientAssertion, {
     clientId: auth.clientId,
     audiences: [issuer, endpoints.token],
-    keys: (header) => keys(header),
+    keys: (header) => source(header),
     now: new Date(context.nowMs()),
     clockSkew,
     // Client assertion jtis live beside ID-JAG jtis: a prefix keeps the namespaces apart.
@@ -94,7 +100,8 @@ export async function authenticateClient(
     if (auth.method === AUTH_METHOD_NONE && !context.options.clientIdMetadataDocuments.allowPublicClients) {
       throw failed('ERR_CLIENT_AUTH_METHOD', 'public metadata-document clients are not accepted here')
     }
-    await checkAssertion(context, auth, keySourceFor(context, document, clientMetadataFetch(context)))
+    const keys = { jwks: document.jwks ?? null, jwksUri: document.jwks_uri ?? null }
+    await checkAssertion(context, auth, () => keySourceFor(context, keys, clientMetadataFetch(context)))
     return { clientId: auth.clientId, method: auth.method, organizationId: null, metadataDocument: true }
   }
 
@@ -112,7 +119,7 @@ export async function authenticateClient(
   } else if (!client.authMethods.includes(auth.method)) {
     throw failed('ERR_CLIENT_AUTH_METHOD', `${auth.method} not allowed`)
   } else {
-    await checkAssertion(context, auth, keySourceFor(context, client, context.fetch))
+    await checkAssertion(context, auth, () => keySourceFor(context, client, context.fetch))
   }
   if (!client.enabled) throw failed('ERR_CLIENT_DISABLED', 'client is disabled')
   return {

@@ -41,7 +41,10 @@ function refuse(detail: string, code: ProtocolErrorCode = 'ERR_CLIENT_METADATA_D
   return new ProtocolError(code, description, { rule: 'CIMD 3-4 / decision 6', detail })
 }
 
-function urlProblem(clientId: string, allowLoopback: boolean): string | undefined {
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const
+
+// The rules of a client_id URL; a document's jwks_uri follows the same ones except that it may carry a query.
+function urlProblem(clientId: string, allowLoopback: boolean, strict = true): string | undefined {
   let url: URL
   try {
     url = new URL(clientId)
@@ -53,6 +56,7 @@ function urlProblem(clientId: string, allowLoopback: boolean): string | undefine
   if (url.protocol !== 'https:' && !loopbackHttp) return 'client_id URL is not https'
   if (url.username !== '' || url.password !== '') return 'client_id URL carries user information'
   if (url.hash !== '' || clientId.includes('#')) return 'client_id URL has a fragment'
+  if (!strict) return undefined
   if (url.search !== '') return 'client_id URL has a query'
   if (url.pathname === '/' || url.pathname === '') return 'client_id URL has no path'
   if (/\/\.\.?(?:\/|$)/.test(url.pathname)) return 'client_id URL has dot segments'
@@ -63,7 +67,7 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string')
 }
 
-function validate(doc: unknown, clientId: string): ClientMetadataDocument {
+function validate(doc: unknown, clientId: string, allowLoopback: boolean): ClientMetadataDocument {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw refuse('document is not a JSON object')
   const d = doc as Record<string, unknown>
   if (d.client_id !== clientId) throw refuse('document client_id differs from the URL it was fetched from')
@@ -78,10 +82,24 @@ function validate(doc: unknown, clientId: string): ClientMetadataDocument {
   if (method === AUTH_METHOD_PRIVATE_KEY_JWT && d.jwks === undefined && d.jwks_uri === undefined) {
     throw refuse('private_key_jwt without jwks or jwks_uri')
   }
-  if (d.jwks !== undefined && !Array.isArray((d.jwks as { keys?: unknown } | null)?.keys)) {
-    throw refuse('jwks is not a JWK Set')
+  if (d.jwks !== undefined) {
+    const keys = (d.jwks as { keys?: unknown } | null)?.keys
+    if (!Array.isArray(keys) || keys.length === 0) throw refuse('jwks is not a JWK Set')
+    for (const key of keys as Record<string, unknown>[]) {
+      if (
+        typeof key !== 'object' ||
+        key === null ||
+        key.kty === 'oct' ||
+        PRIVATE_MEMBERS.some((m) => key[m] !== undefined)
+      ) {
+        throw refuse('jwks holds a private or symmetric key')
+      }
+    }
   }
-  if (d.jwks_uri !== undefined && typeof d.jwks_uri !== 'string') throw refuse('jwks_uri is not a string')
+  if (d.jwks_uri !== undefined) {
+    const problem = typeof d.jwks_uri === 'string' ? urlProblem(d.jwks_uri, allowLoopback, false) : 'not a string'
+    if (problem !== undefined) throw refuse(`jwks_uri: ${problem}`)
+  }
   if (d.client_name !== undefined && typeof d.client_name !== 'string') throw refuse('client_name is not a string')
   if (d.redirect_uris !== undefined && !isStringArray(d.redirect_uris)) throw refuse('redirect_uris is malformed')
   if (d.grant_types !== undefined) {
@@ -107,7 +125,8 @@ export async function loadClientMetadataDocument(
   if (problem !== undefined) throw refuse(problem)
   const now = context.nowMs()
   const cached = context.clientMetadata.get(clientId)
-  if (cached && now - cached.fetchedAt < settings.ttl * 1000) return validate(cached.document, clientId)
+  if (cached && now - cached.fetchedAt < settings.ttl * 1000)
+    return validate(cached.document, clientId, settings.allowLoopback)
 
   const guarded = createGuardedFetch(
     { loopback: settings.allowLoopback, privateNetwork: settings.allowPrivateNetwork },
@@ -131,7 +150,7 @@ export async function loadClientMetadataDocument(
   } catch {
     throw refuse('document is not JSON')
   }
-  const validated = validate(document, clientId)
+  const validated = validate(document, clientId, settings.allowLoopback)
   context.clientMetadata.set(clientId, { fetchedAt: now, document: validated })
   return validated
 }

@@ -31,7 +31,19 @@ function cached(context: RedemptionContext, key: string, uri: string): KeySource
 
 /** The keys of a trust: its inline set, its `jwks_uri`, or the `jwks_uri` its issuer's metadata names. */
 export function trustKeys(context: RedemptionContext, trust: IssuerTrust): KeySource {
-  if (trust.jwks) return staticKeySource(trust.jwks as never)
+  if (trust.jwks) {
+    try {
+      return staticKeySource(trust.jwks as never)
+    } catch (err) {
+      // A stored key set jose cannot use: every assertion of this issuer fails as "keys unavailable".
+      const unavailable = new ProtocolError('ERR_JWKS_UNAVAILABLE', 'the issuer keys are unavailable', {
+        detail: `trust ${trust.id} inline jwks unusable: ${(err as Error).message.slice(0, 200)}`,
+      })
+      return async () => {
+        throw unavailable
+      }
+    }
+  }
   if (trust.jwksUri) return cached(context, `trust:${trust.jwksUri}`, trust.jwksUri)
   return async (header) => {
     const key = `discovered:${trust.issuer}`
