@@ -1,7 +1,13 @@
 // The public API of @openxaa/auth-server: named re-exports only (no `export *`); src/internal/ is never exported.
 
 export { AdminError } from './admin/errors.js'
-export { type AdminActor, type AdminService, createAdminService, type NewClientInput } from './admin/service.js'
+export {
+  type AdminActor,
+  type AdminService,
+  type AdminServiceDeps,
+  createAdminService,
+  type NewClientInput,
+} from './admin/service.js'
 export { AUDIT_ACTIONS } from './audit.js'
 export {
   type AuthenticatedClient,

@@ -5,14 +5,17 @@
  * @see ../../../../shared/architecture.md "changed only through the admin API, every change audited"
  */
 import { randomBytes } from 'node:crypto'
-import { ACCESS_TOKEN_MAX_LIFETIME, createJwksCache } from '@openxaa/protocol'
-import type {
-  AsClientAuthMethod,
-  AuditActor,
-  AuditEventInput,
-  AuditQuery,
-  IssuerTrustInput,
-  StoreTransaction,
+import { ACCESS_TOKEN_MAX_LIFETIME, createJwksCache, DEFAULT_CLOCK_SKEW } from '@openxaa/protocol'
+import {
+  type AsClientAuthMethod,
+  type AuditActor,
+  type AuditEventInput,
+  type AuditQuery,
+  type Clock,
+  type IssuerTrustInput,
+  nowMs,
+  type Store,
+  type StoreTransaction,
 } from '@openxaa/store'
 import type { RedemptionContext } from '../context.js'
 import { discoverIssuerKeys } from '../policy/issuer-metadata.js'
@@ -35,8 +38,37 @@ export interface NewClientInput {
 
 type Fields = Omit<AuditEventInput, 'actor' | 'action' | 'decision'>
 
-/** Builds the admin operations over a redemption context's store. */
-export function createAdminService(context: RedemptionContext) {
+/** What the admin operations need: a store, and optionally fetch, a clock and the signing-key settings. */
+export interface AdminServiceDeps {
+  store: Store
+  fetch?: typeof fetch
+  clock?: Clock
+  /** Default `as`. */
+  keyPurpose?: string
+  /** Added to the longest access-token lifetime when an old signing key is retired. Default 30. */
+  clockSkew?: number
+}
+
+function fromContext(deps: AdminServiceDeps | RedemptionContext): Required<AdminServiceDeps> {
+  if ('options' in deps) {
+    const { store, fetch, options } = deps
+    return { store, fetch, clock: () => deps.nowMs(), keyPurpose: options.keyPurpose, clockSkew: options.clockSkew }
+  }
+  return {
+    store: deps.store,
+    fetch: deps.fetch ?? globalThis.fetch,
+    clock: deps.clock ?? Date.now,
+    keyPurpose: deps.keyPurpose ?? 'as',
+    clockSkew: deps.clockSkew ?? DEFAULT_CLOCK_SKEW,
+  }
+}
+
+/**
+ * Builds the admin operations, from a server's context or from a bare store (the CLI).
+ * @example const admin = createAdminService({ store }); await admin.createOrganization(actor, { id: 'acme' })
+ */
+export function createAdminService(deps: AdminServiceDeps | RedemptionContext) {
+  const context = fromContext(deps)
   const { store } = context
   const repos = store.authServer
 
@@ -105,7 +137,7 @@ export function createAdminService(context: RedemptionContext) {
       try {
         const discovered = await discoverIssuerKeys(trust.issuer, context.fetch)
         const jwksUri = trust.jwksUri ?? discovered.jwksUri
-        const keys = createJwksCache({ uri: jwksUri, fetch: context.fetch, clock: () => context.nowMs() })
+        const keys = createJwksCache({ uri: jwksUri, fetch: context.fetch, clock: () => nowMs(context.clock) })
         await keys.refresh()
         const updated = await change(
           actor,
@@ -208,10 +240,10 @@ export function createAdminService(context: RedemptionContext) {
 
     /** Rotates the access-token signing key; the old key stays published while tokens it signed may live. */
     async rotateSigningKey(actor: AdminActor) {
-      const purpose = context.options.keyPurpose
+      const purpose = context.keyPurpose
       await store.keys.ensure(purpose, { alg: 'ES256' })
       const key = await store.keys.rotate(purpose, {
-        retireAfterSeconds: ACCESS_TOKEN_MAX_LIFETIME + context.options.clockSkew,
+        retireAfterSeconds: ACCESS_TOKEN_MAX_LIFETIME + context.clockSkew,
       })
       await store.audit.append({ actor, action: 'admin.keys.rotate', decision: 'change', data: { kid: key.kid } })
       return { kid: key.kid, alg: key.alg, createdAt: key.createdAt }
