@@ -14,6 +14,7 @@ import {
 import { Hono } from 'hono'
 import { toAdminError } from './admin/errors.js'
 import type { AppEnv, RedemptionContext } from './context.js'
+import { rateLimit } from './middleware/rate-limit.js'
 import { adminApi } from './routes/admin/index.js'
 import { authorizationHandler } from './routes/authorize.js'
 import { introspectionHandler } from './routes/introspect.js'
@@ -47,6 +48,8 @@ export function buildApp(context: RedemptionContext): Hono<AppEnv> {
   app.get(`${WELL_KNOWN_OPENID_CONFIGURATION}${basePath}`, metadata)
   if (basePath !== '') app.get(`${basePath}${WELL_KNOWN_OPENID_CONFIGURATION}`, metadata)
 
+  const limited = rateLimit(context)
+  for (const path of ['token', 'introspect', 'revoke']) app.use(`${basePath}/${path}`, limited)
   app.post(`${basePath}/token`, tokenHandler(context))
   app.post(`${basePath}/introspect`, introspectionHandler(context))
   app.post(`${basePath}/revoke`, revocationHandler(context))

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = {
   redeem: 'id_jag.redeem',
   introspect: 'access_token.introspect',
   revoke: 'access_token.revoke',
+  /** A request refused by the per-address rate limit (the first of each window). */
+  rateLimit: 'request.rate_limit',
   /** Prefix of admin changes: `admin.organization.create`, `admin.trust.enable`, … */
   admin: 'admin',
 } as const

@@ -60,6 +60,11 @@ export interface AuthServerOptions {
   clientIdMetadataDocuments?: ClientMetadataDocumentOptions
   /** Serve the admin JSON API under `/admin/api`. Default true. */
   adminApi?: boolean
+  /**
+   * Requests per minute one remote address may send to the token, introspection and revocation endpoints, per
+   * instance (checklist #29); `false` when a proxy in front limits instead. Default 600.
+   */
+  rateLimitPerMinute?: number | false
   /** Signing-key purpose in the store. Default `as`. */
   keyPurpose?: string
 }
@@ -94,6 +99,8 @@ export interface ResolvedOptions {
     allowPrivateNetwork: boolean
   }>
   readonly adminApi: boolean
+  /** 0 when off. */
+  readonly rateLimitPerMinute: number
   readonly keyPurpose: string
 }
 
@@ -187,6 +194,10 @@ export function parseOptions(options: AuthServerOptions): ResolvedOptions {
       ),
     }),
     adminApi: flag(options.adminApi, true, 'options.adminApi'),
+    rateLimitPerMinute:
+      options.rateLimitPerMinute === false
+        ? 0
+        : seconds(options.rateLimitPerMinute, 600, 'options.rateLimitPerMinute', 1, 1_000_000),
     keyPurpose,
   }
   return Object.freeze(resolved)

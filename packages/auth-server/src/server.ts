@@ -12,8 +12,11 @@ import type { AuthServerOptions } from './options.js'
 export interface AuthServer {
   /** The Hono app: mount it in another app, or serve it with `@hono/node-server`. */
   readonly app: Hono<AppEnv>
-  /** Web-standard handler (`Request` → `Response`). */
-  readonly fetch: (request: Request) => Promise<Response>
+  /**
+   * Web-standard handler (`Request` → `Response`). Pass `@hono/node-server`'s bindings as `env` so that rate limits
+   * see the remote address.
+   */
+  readonly fetch: (request: Request, env?: unknown) => Promise<Response>
   /** The state `redeemIdJag` works with, for routes of your own next to these. */
   readonly context: RedemptionContext
   /** Forgets cached key sets and metadata documents. The store stays open: it belongs to the caller. */
@@ -36,7 +39,7 @@ export function createAuthServer(deps: AuthServerDeps, options: AuthServerOption
   const app = buildApp(context)
   return Object.freeze({
     app,
-    fetch: async (request: Request) => app.fetch(request),
+    fetch: async (request: Request, env?: unknown) => app.fetch(request, env as never),
     context,
     async close() {
       context.jwksCaches.clear()

@@ -41,6 +41,8 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_PARAMETER_MISSING: 'invalid_request',
   ERR_PARAMETER_INVALID: 'invalid_request',
   ERR_UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  /** Too many requests from one source (checklist #29); servers answer HTTP 429 with Retry-After. */
+  ERR_RATE_LIMITED: 'temporarily_unavailable',
 
   // Client authentication (RFC 6749 2.3, RFC 7523 2.2 / 3)
   ERR_CLIENT_AUTH_MISSING: 'invalid_client',

@@ -38,7 +38,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   try {
     await new Promise<void>((resolve, reject) => {
       let app: ReturnType<typeof createAuthServer> | undefined
-      server = serve({ fetch: (req) => app!.fetch(req), port, hostname: host }, (info) => {
+      server = serve({ fetch: (req, env) => app!.fetch(req, env), port, hostname: host }, (info) => {
         try {
           const shownHost = host.includes(':') ? `[${host}]` : host
           app = createAuthServer(

@@ -45,9 +45,11 @@ export async function startAs(
 ): Promise<RunningAs> {
   const store = await openStore({ url: databaseUrl, keyEncryptionKey: KEK, dataDir: dir })
   const clock = new TestClock()
-  let handler: ((request: Request) => Promise<Response>) | undefined
+  let handler: ((request: Request, env?: unknown) => Promise<Response>) | undefined
   const node = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: (req) => handler!(req), port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
+    const s = serve({ fetch: (req, env) => handler!(req, env), port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(s as Server),
+    )
   })
   const origin = `http://127.0.0.1:${(node.address() as AddressInfo).port}`
   // A replica shares its issuer with the first instance: only its listening address differs.
