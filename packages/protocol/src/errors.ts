@@ -41,6 +41,8 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_PARAMETER_MISSING: 'invalid_request',
   ERR_PARAMETER_INVALID: 'invalid_request',
   ERR_UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  /** Too many requests from one source (checklist #29); servers answer HTTP 429 with Retry-After. */
+  ERR_RATE_LIMITED: 'temporarily_unavailable',
 
   // Client authentication (RFC 6749 2.3, RFC 7523 2.2 / 3)
   ERR_CLIENT_AUTH_MISSING: 'invalid_client',
@@ -48,6 +50,13 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_CLIENT_AUTH_MALFORMED: 'invalid_client',
   ERR_CLIENT_ASSERTION: 'invalid_client',
   ERR_CLIENT_ID_MISMATCH: 'invalid_request',
+  // ...against the server's client registry (resource AS, decision 6)
+  ERR_CLIENT_UNKNOWN: 'invalid_client',
+  ERR_CLIENT_SECRET: 'invalid_client',
+  ERR_CLIENT_AUTH_METHOD: 'invalid_client',
+  ERR_CLIENT_DISABLED: 'invalid_client',
+  ERR_CLIENT_METADATA_DOCUMENT: 'invalid_client',
+  ERR_CLIENT_GRANT_NOT_ALLOWED: 'unauthorized_client',
 
   // Token exchange at the IdP, 2(b)
   ERR_REQUESTED_TOKEN_TYPE: 'invalid_request',
@@ -80,6 +89,9 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_ID_JAG_CNF: 'invalid_grant',
   ERR_ID_JAG_RESOURCE: 'invalid_grant',
   ERR_ID_JAG_SCOPE: 'invalid_grant',
+  // ...decided over the resource AS's own records: a disabled issuer trust (decision 7), an unlinked subject (step 10)
+  ERR_ID_JAG_TRUST_DISABLED: 'invalid_grant',
+  ERR_ID_JAG_SUBJECT: 'invalid_grant',
 
   // DPoP proofs (RFC 9449 4.3)
   ERR_DPOP_PROOF: 'invalid_dpop_proof',

@@ -16,6 +16,10 @@ export const STORE_ERROR_CODES = [
   'ERR_STORE_KEK_FILE_PERMISSIONS',
   /** No current signing key exists for the purpose: call `keys.ensure()` first. */
   'ERR_STORE_NO_SIGNING_KEY',
+  /** A row with this key already exists (an organization id, a client id, an issuer and tenant pair…). */
+  'ERR_STORE_CONFLICT',
+  /** The row an operation names does not exist (an organization of a new trust, a trust to enable…). */
+  'ERR_STORE_NOT_FOUND',
 ] as const
 
 /** A {@link StoreError} code. */

@@ -11,6 +11,29 @@ export type {
 } from './audit/event.js'
 export { AUDIT_DECISIONS } from './audit/event.js'
 export { REDACTED_JWT, REDACTED_SECRET } from './audit/guard.js'
+export type { AsAccountRepository } from './auth-server/accounts.js'
+export type { AdminApiKeyRepository } from './auth-server/api-keys.js'
+export type { AsClientRepository } from './auth-server/clients.js'
+export type { IssuerTrustRepository } from './auth-server/issuer-trusts.js'
+export type { OrganizationRepository } from './auth-server/organizations.js'
+export type { AuthServerRepositories } from './auth-server/repositories.js'
+export type { AsResourceRepository } from './auth-server/resources.js'
+export type { AsRevocationRepository } from './auth-server/revocations.js'
+export {
+  type AccountLinkKey,
+  type AdminApiKey,
+  AS_CLIENT_AUTH_METHODS,
+  type AsAccount,
+  type AsClient,
+  type AsClientAuthMethod,
+  type AsClientInput,
+  type AsResource,
+  type IssuerTrust,
+  type IssuerTrustInput,
+  LINKING_MODES,
+  type LinkingMode,
+  type Organization,
+} from './auth-server/types.js'
 export { type Clock, nowMs } from './clock.js'
 export { isStoreError, STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js'
 export { jwkThumbprint, type PublicJwk, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/generate.js'
@@ -23,6 +46,14 @@ export type { AdapterPayload, OidcAdapter, OidcAdapterFactory, OidcModelStore } 
 export { openStore, type Store, type StoreOptions, type StoreTransaction } from './open.js'
 export type { ReplayRepository, ReplayStoreOptions } from './replay/store.js'
 export type {
+  AsAccountLinkTable,
+  AsAccountTable,
+  AsAdminApiKeyTable,
+  AsClientTable,
+  AsIssuerTrustTable,
+  AsOrganizationTable,
+  AsResourceTable,
+  AsRevokedTokenTable,
   AuditEventTable,
   Database,
   JsonColumn,

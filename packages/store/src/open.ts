@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { AuditLog } from './audit/event.js'
 import { createAuditLog } from './audit/log.js'
+import { type AuthServerRepositories, createAuthServerRepositories } from './auth-server/repositories.js'
 import { type Clock, nowMs } from './clock.js'
 import { connect } from './internal/connect.js'
 import { PurgeSchedule, type RepositoryContext } from './internal/context.js'
@@ -50,6 +51,8 @@ export interface StoreTransaction {
   db: Kysely<Database>
   replay: ReplayRepository
   audit: AuditLog
+  /** The resource authorization server's tables (`as_*`). */
+  authServer: AuthServerRepositories
 }
 
 /**
@@ -71,6 +74,8 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>
   replay: ReplayRepository
   audit: AuditLog
+  /** The resource authorization server's tables (`as_*`). */
+  authServer: AuthServerRepositories
   keys: KeyStore
   /** oidc-provider models; `oidcAdapter` is its `adapter` factory. */
   oidc: OidcModelStore
@@ -119,6 +124,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     return {
       replay: createReplayRepository(context, options.replay, replaySchedule),
       audit: createAuditLog(context),
+      authServer: createAuthServerRepositories(context),
     }
   }
   const context: RepositoryContext = { db, dialect, clock }

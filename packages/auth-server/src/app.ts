@@ -1,0 +1,85 @@
+/**
+ * The Hono application: request ids, the routes (each endpoint in `routes/`), and one error handler that turns a
+ * refusal into its OAuth answer and anything unexpected into a bare `server_error` (never a stack trace).
+ * @see ../../../../shared/style.md section 9
+ */
+import {
+  isProtocolError,
+  JSON_MEDIA_TYPE,
+  NO_STORE_HEADERS,
+  toOAuthErrorResponse,
+  WELL_KNOWN_OAUTH_AUTHORIZATION_SERVER,
+  WELL_KNOWN_OPENID_CONFIGURATION,
+} from '@openxaa/protocol'
+import { Hono } from 'hono'
+import { toAdminError } from './admin/errors.js'
+import type { AppEnv, RedemptionContext } from './context.js'
+import { rateLimit } from './middleware/rate-limit.js'
+import { adminApi } from './routes/admin/index.js'
+import { authorizationHandler } from './routes/authorize.js'
+import { introspectionHandler } from './routes/introspect.js'
+import { jwksHandler } from './routes/jwks.js'
+import { metadataHandler } from './routes/metadata.js'
+import { revocationHandler } from './routes/revoke.js'
+import { tokenHandler } from './routes/token.js'
+
+function serverError(): Response {
+  return new Response(JSON.stringify({ error: 'server_error' }), {
+    status: 500,
+    headers: { ...NO_STORE_HEADERS, 'Content-Type': JSON_MEDIA_TYPE },
+  })
+}
+
+/** Builds the app for one context. No globals: two apps in one process share nothing. */
+export function buildApp(context: RedemptionContext): Hono<AppEnv> {
+  const { basePath } = context.options
+  const app = new Hono<AppEnv>()
+
+  app.use('*', async (c, next) => {
+    const requestId = crypto.randomUUID()
+    c.set('requestId', requestId)
+    await next()
+    c.header('X-Request-Id', requestId)
+  })
+
+  const metadata = metadataHandler(context)
+  // RFC 8414 3.1 path insertion, and the OIDC forms (path appended) that clients also try.
+  app.get(`${WELL_KNOWN_OAUTH_AUTHORIZATION_SERVER}${basePath}`, metadata)
+  app.get(`${WELL_KNOWN_OPENID_CONFIGURATION}${basePath}`, metadata)
+  if (basePath !== '') app.get(`${basePath}${WELL_KNOWN_OPENID_CONFIGURATION}`, metadata)
+
+  const limited = rateLimit(context)
+  for (const path of ['token', 'introspect', 'revoke']) app.use(`${basePath}/${path}`, limited)
+  app.post(`${basePath}/token`, tokenHandler(context))
+  app.post(`${basePath}/introspect`, introspectionHandler(context))
+  app.post(`${basePath}/revoke`, revocationHandler(context))
+  for (const path of ['token', 'introspect', 'revoke']) {
+    app.all(`${basePath}/${path}`, (c) =>
+      c.json({ error: 'invalid_request', error_description: 'this endpoint takes POST only' }, 405, {
+        Allow: 'POST',
+        ...NO_STORE_HEADERS,
+      }),
+    )
+  }
+  app.get(`${basePath}/jwks`, jwksHandler(context))
+  app.on(['GET', 'POST'], `${basePath}/authorize`, authorizationHandler(context))
+  const adminPath = `${basePath}/admin/api/`
+  if (context.options.adminApi) app.route(`${basePath}/admin/api`, adminApi(context))
+
+  app.notFound((c) => c.json({ error: 'not_found' }, 404))
+  app.onError((err, c) => {
+    if (isProtocolError(err)) {
+      if (err.oauthError === 'server_error')
+        context.logger.error('server error', { code: err.code, detail: err.detail })
+      return toOAuthErrorResponse(err, c.req.header('authorization') === undefined ? {} : { authScheme: 'Basic' })
+    }
+    const admin = c.req.path.startsWith(adminPath) ? toAdminError(err) : undefined
+    if (admin) return c.json({ error: admin.error, error_description: admin.message }, admin.status, NO_STORE_HEADERS)
+    context.logger.error('unexpected error', {
+      requestId: c.get('requestId'),
+      error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown',
+    })
+    return serverError()
+  })
+  return app
+}

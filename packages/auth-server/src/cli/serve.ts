@@ -1,0 +1,67 @@
+// `openxaa-as serve`: the resource AS alone, on one port, over the configured store.
+import { serve } from '@hono/node-server'
+import { openStore } from '@openxaa/store'
+import { createAuthServer } from '../server.js'
+import { parse, UsageError } from './args.js'
+
+export const SERVE_USAGE = `usage: openxaa-as serve [--port 8080] [--host 127.0.0.1] [--issuer URL] [--database-url URL]
+                        [--access-token-lifetime SECONDS]
+
+Runs the resource authorization server. Without --issuer, the issuer is http://<host>:<port>, which is only
+allowed on a loopback host; in production pass the public https issuer (no trailing slash).
+The database is --database-url, else OPENXAA_DATABASE_URL, else sqlite:./data/openxaa.db.`
+
+/** Runs the server until SIGINT or SIGTERM. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values, flags } = parse(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      issuer: { type: 'string' },
+      'access-token-lifetime': { type: 'string' },
+    },
+    SERVE_USAGE,
+    [0, 0],
+  )
+  if (flags.has('help')) {
+    console.log(SERVE_USAGE)
+    return 0
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 8080)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port must be a port number', SERVE_USAGE)
+  const host = values.host ?? '127.0.0.1'
+  const lifetime = values['access-token-lifetime']
+  const store = await openStore(values['database-url'] === undefined ? {} : { url: values['database-url'] })
+  let server: ReturnType<typeof serve> | undefined
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let app: ReturnType<typeof createAuthServer> | undefined
+      server = serve({ fetch: (req, env) => app!.fetch(req, env), port, hostname: host }, (info) => {
+        try {
+          const shownHost = host.includes(':') ? `[${host}]` : host
+          app = createAuthServer(
+            { store },
+            {
+              issuer: values.issuer ?? `http://${shownHost}:${info.port}`,
+              ...(lifetime === undefined ? {} : { accessTokenLifetime: Number(lifetime) }),
+            },
+          )
+          console.log(`openxaa-as: issuer ${app.context.options.issuer} listening on ${shownHost}:${info.port}`)
+          resolve()
+        } catch (err) {
+          reject(err)
+        }
+      })
+      server.once('error', reject)
+    })
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve())
+    })
+    return 0
+  } finally {
+    server?.close()
+    await store.close()
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The token endpoint: the jwt-bearer grant (and its jwt-dpop alias) redeeming ID-JAGs. Parse the form (repeated
+ * parameters refused), authenticate the client, check the grant request and any DPoP proof, then `redeemIdJag`.
+ * @see spec/xaa-protocol.md 2(d); RFC 7523 2.1; RFC 9449 5; decision 8
+ */
+import {
+  accessTokenResponse,
+  GRANT_TYPE_JWT_DPOP,
+  JWT_BEARER_REPEATABLE_PARAMETERS,
+  type OAuthForm,
+  ProtocolError,
+  parseClientAuthentication,
+  parseJwtBearerRequest,
+  readForm,
+  verifyDpopProof,
+} from '@openxaa/protocol'
+import type { Context } from 'hono'
+import { AUDIT_ACTIONS, clientActor, recordRefusal } from '../audit.js'
+import { type AuthenticatedClient, authenticateClient } from '../client-auth/authenticate.js'
+import type { AppEnv, RedemptionContext } from '../context.js'
+import { redeemIdJag } from '../grants/jwt-bearer.js'
+
+function claimedClientId(headers: Headers, form: OAuthForm | undefined): string | undefined {
+  if (form === undefined) return undefined
+  try {
+    return parseClientAuthentication(headers, form).clientId.slice(0, 512)
+  } catch {
+    return undefined
+  }
+}
+
+/** The POST handler of the token endpoint. */
+export function tokenHandler(context: RedemptionContext) {
+  const { endpoints, clockSkew } = context.options
+  return async (c: Context<AppEnv>) => {
+    const requestId = c.get('requestId')
+    const headers = c.req.raw.headers
+    let form: OAuthForm | undefined
+    let client: AuthenticatedClient | undefined
+    let request: ReturnType<typeof parseJwtBearerRequest>
+    let dpopJkt: string | undefined
+    try {
+      form = await readForm(c.req.raw, { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
+      client = await authenticateClient(context, { headers, form })
+      request = parseJwtBearerRequest(form)
+      const proof = headers.get('dpop')
+      if (proof !== null) {
+        ;({ jkt: dpopJkt } = await verifyDpopProof(proof, {
+          htm: 'POST',
+          htu: endpoints.token,
+          now: new Date(context.nowMs()),
+          clockSkew,
+          replay: { firstUse: (jkt, jti, exp) => context.store.replay.firstUse(`dpop:${jkt}`, jti, exp) },
+        }))
+      } else if (request.grantType === GRANT_TYPE_JWT_DPOP) {
+        throw new ProtocolError('ERR_DPOP_PROOF', 'the jwt-dpop grant requires a DPoP proof', {
+          rule: 'RFC 9449 5 decision 8',
+          detail: 'grant_type jwt-dpop without a DPoP header',
+        })
+      }
+    } catch (err) {
+      const clientId = client?.clientId ?? claimedClientId(headers, form)
+      await recordRefusal(context, AUDIT_ACTIONS.redeem, clientActor(client?.clientId), err, {
+        requestId,
+        ...(clientId === undefined ? {} : { clientId }),
+      })
+      throw err
+    }
+    const result = await redeemIdJag(context, {
+      assertion: request.assertion,
+      client,
+      requestId,
+      ...(dpopJkt === undefined ? {} : { dpopJkt }),
+      ...(request.scopes === undefined ? {} : { scopes: request.scopes }),
+      ...(request.resources.length === 0 ? {} : { resources: request.resources }),
+    })
+    // No refresh token for this grant (decision 4, checklist #26).
+    return accessTokenResponse({
+      accessToken: result.accessToken,
+      tokenType: result.tokenType,
+      expiresIn: result.expiresIn,
+      scopes: result.scopes,
+    })
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * `createAuthServer(deps, options)`: a complete resource authorization server as a Hono app and a web-standard
+ * `fetch`, over an open store.
+ * @see ../README.md
+ */
+import type { Hono } from 'hono'
+import { buildApp } from './app.js'
+import { type AppEnv, type AuthServerDeps, createRedemptionContext, type RedemptionContext } from './context.js'
+import type { AuthServerOptions } from './options.js'
+
+/** A running server's handles. */
+export interface AuthServer {
+  /** The Hono app: mount it in another app, or serve it with `@hono/node-server`. */
+  readonly app: Hono<AppEnv>
+  /**
+   * Web-standard handler (`Request` → `Response`). Pass `@hono/node-server`'s bindings as `env` so that rate limits
+   * see the remote address.
+   */
+  readonly fetch: (request: Request, env?: unknown) => Promise<Response>
+  /** The state `redeemIdJag` works with, for routes of your own next to these. */
+  readonly context: RedemptionContext
+  /** Forgets cached key sets and metadata documents. The store stays open: it belongs to the caller. */
+  close(): Promise<void>
+}
+
+/**
+ * Builds a resource AS: token endpoint (jwt-bearer and jwt-dpop), metadata, JWKS, introspection, revocation, the
+ * authorization endpoint's error page and the admin JSON API. Options are checked here (TypeError naming the option)
+ * and frozen.
+ *
+ * @example
+ * const store = await openStore()
+ * const as = createAuthServer({ store }, { issuer: 'https://as.chat.example' })
+ * serve({ fetch: as.fetch, port: 8080 })
+ * @see spec/xaa-protocol.md section 2(d) and section 8
+ */
+export function createAuthServer(deps: AuthServerDeps, options: AuthServerOptions): AuthServer {
+  const context = createRedemptionContext(deps, options)
+  const app = buildApp(context)
+  return Object.freeze({
+    app,
+    fetch: async (request: Request, env?: unknown) => app.fetch(request, env as never),
+    context,
+    async close() {
+      context.jwksCaches.clear()
+      context.clientMetadata.clear()
+    },
+  })
+}
