@@ -16,6 +16,10 @@ export const STORE_ERROR_CODES = [
   'ERR_STORE_KEK_FILE_PERMISSIONS',
   /** No current signing key exists for the purpose: call `keys.ensure()` first. */
   'ERR_STORE_NO_SIGNING_KEY',
+  /** A write would break a uniqueness rule (a username, a client id, an issuer or alias already taken). */
+  'ERR_STORE_CONFLICT',
+  /** A write names a row that does not exist (a member added to an unknown group, a connection to an unknown app). */
+  'ERR_STORE_NOT_FOUND',
 ] as const
 
 /** A {@link StoreError} code. */

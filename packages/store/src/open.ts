@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { AuditLog } from './audit/event.js'
 import { createAuditLog } from './audit/log.js'
 import { type Clock, nowMs } from './clock.js'
+import { createIdpRepositories, type IdpRepositories } from './idp/index.js'
 import { connect } from './internal/connect.js'
 import { PurgeSchedule, type RepositoryContext } from './internal/context.js'
 import { KEY_ENCRYPTION_KEY_ENV, type Kek, resolveKek } from './keys/kek.js'
@@ -50,6 +51,8 @@ export interface StoreTransaction {
   db: Kysely<Database>
   replay: ReplayRepository
   audit: AuditLog
+  /** The enterprise IdP's tables, inside the transaction. */
+  idp: IdpRepositories
 }
 
 /**
@@ -71,6 +74,8 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>
   replay: ReplayRepository
   audit: AuditLog
+  /** The enterprise IdP's directory, clients, applications, connections, blocks and API keys. */
+  idp: IdpRepositories
   keys: KeyStore
   /** oidc-provider models; `oidcAdapter` is its `adapter` factory. */
   oidc: OidcModelStore
@@ -116,6 +121,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     return {
       replay: createReplayRepository(context, options.replay, replaySchedule),
       audit: createAuditLog(context),
+      idp: createIdpRepositories(context),
     }
   }
   const context: RepositoryContext = { db, dialect, clock }

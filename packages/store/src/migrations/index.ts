@@ -3,7 +3,8 @@
  * change (forward only).
  */
 import { migration0001 } from './0001-initial.js'
+import { migration0002 } from './0002-idp.js'
 import type { Migration } from './migration.js'
 
 /** The migrations this release knows, oldest first. */
-export const migrations: readonly Migration[] = Object.freeze([migration0001])
+export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002])
