@@ -3,7 +3,7 @@
  * answer for a token request without client authentication, and audit of what oidc-provider refuses on its own.
  */
 import { GRANT_TYPE_TOKEN_EXCHANGE, TOKEN_EXCHANGE_REPEATABLE_PARAMETERS } from '@openxaa/protocol'
-import type { CurrentSigningKey } from '@openxaa/store'
+import type { AuditEventInput, CurrentSigningKey } from '@openxaa/store'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
@@ -19,16 +19,23 @@ interface ErrorBody {
   error_description?: string
 }
 
+const REFUSAL = Symbol('token exchange refusal')
+
 /**
  * RFC 6749 5.2 and project decision 3: a token request with no client authentication at all is `invalid_client`
- * (401), where oidc-provider answers `invalid_request` (400).
+ * (401), where oidc-provider answers `invalid_request` (400). Also writes the audit event of a token-exchange refusal
+ * oidc-provider made on its own (noted by the `grant.error` listener), before the answer leaves.
  */
-async function requireClientAuthentication(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
-  await next()
-  const body = ctx.body as ErrorBody | undefined
-  if (ctx.oidc?.route === 'token' && ctx.status === 400 && body?.error_description === NO_CLIENT_AUTH) {
-    ctx.status = 401
-    ctx.body = { error: 'invalid_client', error_description: 'client authentication is required' }
+function finishTokenResponse(runtime: IdpRuntime) {
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
+    await next()
+    const body = ctx.body as ErrorBody | undefined
+    if (ctx.oidc?.route === 'token' && ctx.status === 400 && body?.error_description === NO_CLIENT_AUTH) {
+      ctx.status = 401
+      ctx.body = { error: 'invalid_client', error_description: 'client authentication is required' }
+    }
+    const refusal = (ctx.state as Record<symbol, AuditEventInput | undefined>)[REFUSAL]
+    if (refusal !== undefined) await recordQuietly(runtime.store.audit, runtime.logger, refusal)
   }
 }
 
@@ -71,7 +78,7 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
     TOKEN_EXCHANGE_PARAMETERS,
     TOKEN_EXCHANGE_REPEATABLE_PARAMETERS,
   )
-  provider.use(requireClientAuthentication)
+  provider.use(finishTokenResponse(runtime))
   provider.use(keepOfflineAccess(runtime))
 
   // Refusals oidc-provider makes before the grant handler runs (client authentication, duplicates…), for token
@@ -80,7 +87,7 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
     const params = ctx.oidc?.params as Record<string, unknown> | undefined
     if (params?.grant_type !== GRANT_TYPE_TOKEN_EXCHANGE) return
     const clientId = ctx.oidc?.client?.clientId ?? (typeof params.client_id === 'string' ? params.client_id : undefined)
-    void recordQuietly(runtime.store.audit, runtime.logger, {
+    ;(ctx.state as Record<symbol, AuditEventInput>)[REFUSAL] = {
       actor: { type: 'client', id: clientId ?? 'unauthenticated' },
       action: AUDIT_ACTIONS.idJagIssue,
       decision: 'deny',
@@ -89,7 +96,7 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
       detail: err.error_detail ?? err.error_description ?? err.error ?? 'refused by the OpenID provider',
       ...(clientId === undefined ? {} : { clientId }),
       tenant: runtime.options.tenant,
-    })
+    }
   })
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
     const accountId = ctx.oidc?.session?.accountId

@@ -27,12 +27,18 @@ export const FILES_MCP = 'https://mcp.files.example'
 export const FILES_ADMIN_MCP = 'https://mcp-admin.files.example'
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback'
 
-/** A clock the tests move by hand; starts at the real time (oidc-provider stamps tokens with the real clock). */
+/**
+ * The real time plus an offset the tests move by hand: oidc-provider stamps its tokens with the real clock, so the
+ * IdP's clock must not fall behind it.
+ */
 export class TestClock {
-  now = Date.now()
+  offset = 0
+  get now(): number {
+    return Date.now() + this.offset
+  }
   readonly fn = () => this.now
   advance(seconds: number): void {
-    this.now += seconds * 1000
+    this.offset += seconds * 1000
   }
 }
 
