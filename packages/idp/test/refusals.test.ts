@@ -8,7 +8,6 @@ import {
   FILES_ISSUER,
   FILES_MCP,
   type Harness,
-  type SeededClient,
   signIn,
   startHarness,
   type TokenSet,

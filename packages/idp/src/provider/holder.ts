@@ -37,7 +37,9 @@ export class ProviderHolder {
   /** The current instance, after a key check when one is due. */
   async get(): Promise<ProviderInstance> {
     const current = this.#current
-    if (current !== undefined && this.#now() - this.#checkedAt < this.#intervalMs) return current
+    const elapsed = this.#now() - this.#checkedAt
+    // A clock that went backwards (NTP step) also triggers a check, rather than none until it catches up.
+    if (current !== undefined && elapsed >= 0 && elapsed < this.#intervalMs) return current
     return this.refresh()
   }
 

@@ -15,7 +15,7 @@ import {
   TOKEN_TYPE_ID_TOKEN,
 } from '@openxaa/protocol'
 import { openStore, type Store } from '@openxaa/store'
-import { createIdp, hashPassword, hashSecret, type Idp, type IdpOptions } from '../../src/index.js'
+import { type AdminContext, createIdp, hashPassword, hashSecret, type Idp, type IdpOptions } from '../../src/index.js'
 import { Browser, formAction, hiddenField } from './browser.js'
 
 export const TENANT = 'acme'
@@ -56,6 +56,8 @@ export interface Harness {
   groups: { engineering: string; sales: string }
   apps: { chat: string; files: string }
   clients: { agent: SeededClient; other: SeededClient; plain: SeededClient }
+  /** Administration straight on the store, as the CLI does (another process: the IdP notices key changes later). */
+  admin: AdminContext
   /** Start a second IdP (another replica) on the same store. */
   replica(): Promise<{ idp: Idp; issuer: string; close(): Promise<void> }>
   close(): Promise<void>
@@ -178,6 +180,13 @@ export async function startHarness(extra: Partial<IdpOptions> = {}): Promise<Har
     groups: { engineering: engineering.id, sales: sales.id },
     apps: { chat: chat.id, files: files.id },
     clients,
+    admin: {
+      store,
+      actor: { type: 'cli', id: 'test' },
+      now: clock.fn,
+      passwordHashCost: 12,
+      keyRetireAfter: 3660,
+    },
     replica: () => listen((issuer) => createIdp({ store, clock: clock.fn }, options(issuer))),
     async close() {
       await main.close()
@@ -206,7 +215,14 @@ export interface TokenSet {
 export async function signIn(
   h: { issuer: string },
   client: SeededClient,
-  opts: { username?: string; password?: string; scope?: string; browser?: Browser } = {},
+  opts: {
+    username?: string
+    password?: string
+    scope?: string
+    browser?: Browser
+    /** Client authentication at the token endpoint other than client_secret_basic. */
+    tokenAuth?: () => Promise<{ headers?: Record<string, string>; fields?: Record<string, string> }>
+  } = {},
 ): Promise<TokenSet> {
   const browser = opts.browser ?? new Browser()
   const { verifier, challenge } = pkce()
@@ -239,17 +255,19 @@ export async function signIn(
     throw new Error(`sign-in did not complete: ${step.res.status} ${(await step.res.text()).slice(0, 500)}`)
   const code = new URL(step.url).searchParams.get('code')
   if (!code) throw new Error(`no code in ${step.url}`)
+  const custom = await opts.tokenAuth?.()
   const res = await fetch(`${h.issuer}/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: buildBasicAuthorization(client.clientId, client.secret),
+      ...(custom ? custom.headers : { authorization: buildBasicAuthorization(client.clientId, client.secret) }),
     },
     body: new URLSearchParams({
       grant_type: 'authorization_code',
       code,
       redirect_uri: REDIRECT_URI,
       code_verifier: verifier,
+      ...custom?.fields,
     }),
   })
   const body = await res.json()
