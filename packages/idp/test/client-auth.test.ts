@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { CLIENT_ASSERTION_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose'
+
+type KeyLike = Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
+
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { operations } from '../src/index.js'
 import { CHAT_ISSUER, CHAT_MCP, exchange, type Harness, REDIRECT_URI, signIn, startHarness } from './support/harness.js'
@@ -9,8 +12,8 @@ import { CHAT_ISSUER, CHAT_MCP, exchange, type Harness, REDIRECT_URI, signIn, st
 // covered by the other suites; here private_key_jwt, and disabled clients.
 describe('private_key_jwt and disabled clients', () => {
   let h: Harness
-  let privateKey: CryptoKey
-  let otherKey: CryptoKey
+  let privateKey: KeyLike
+  let otherKey: KeyLike
   beforeAll(async () => {
     h = await startHarness()
     const pair = await generateKeyPair('ES256', { extractable: true })
@@ -36,7 +39,7 @@ describe('private_key_jwt and disabled clients', () => {
   })
   afterAll(() => h?.close())
 
-  const assertion = (key: CryptoKey) => async () => ({
+  const assertion = (key: KeyLike) => async () => ({
     fields: {
       client_id: 'kp-agent',
       client_assertion_type: CLIENT_ASSERTION_TYPE_JWT_BEARER,

@@ -117,7 +117,7 @@ describe('refresh tokens, disabling, blocks, key rotation, DPoP', () => {
     expect(decodeProtectedHeader(newJag).kid).toBe(rotated.kid)
 
     const keys = createJwksCache({ uri: `${h.issuer}/jwks` })
-    const ctx = (now: number) => ({
+    const ctx = (now: number): Parameters<typeof verifyIdJag>[1] => ({
       issuer: CHAT_ISSUER,
       trustedIssuer: (iss: string) => (iss === h.issuer ? { issuer: iss, keys } : undefined),
       clientId: 'f53f191f9311af35',
