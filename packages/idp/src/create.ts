@@ -4,6 +4,7 @@
  * @see ../../../../shared/architecture.md (the IdP role), ../README.md
  */
 import type { Hono } from 'hono'
+import { adminRoutes } from './admin/api/index.js'
 import { buildApp, type IdpEnv } from './app.js'
 import { clockNow, consoleLogger, type IdpDeps, type IdpRuntime } from './context.js'
 import { dummyPasswordHash } from './directory/password.js'
@@ -54,7 +55,7 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
     ),
   })
   await runtime.provider.refresh()
-  const app = buildApp(runtime)
+  const app = buildApp(runtime, resolved.adminApi ? [adminRoutes(runtime)] : [])
   return {
     app,
     fetch: app.fetch,
