@@ -1,6 +1,6 @@
 import { decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { documentedRoutes } from '../src/admin/openapi.js'
+import { documentedRoutes } from '../src/admin/openapi/index.js'
 import { operations } from '../src/index.js'
 import { Browser } from './support/browser.js'
 import { exchange, type Harness, PASSWORD, REDIRECT_URI, signIn, startHarness } from './support/harness.js'

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Store } from '@openxaa/store'
 import { toAdminError } from '../admin/errors.js'
-import { COMMANDS, cliContext } from './commands.js'
+import { COMMANDS, cliContext } from './commands/index.js'
 import { type CliIo, UsageError } from './io.js'
 
 const SERVE_USAGE =
