@@ -308,6 +308,23 @@ describe('token exchange refusals', () => {
     expect(res.status).toBe(200)
   })
 
+  test('[#14] the IdP does not redeem ID-JAGs itself: no jwt-bearer grant at its token endpoint', async () => {
+    const first = await exchange(h, chat(), { client: h.clients.agent })
+    const res = await fetch(`${h.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: buildBasicAuthorization('agent', h.clients.agent.secret),
+      },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: String(first.body.access_token),
+      }),
+    })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ error: 'unsupported_grant_type' })
+  })
+
   test('an ID-JAG is never accepted as a subject token', async () => {
     const first = await exchange(h, chat(), { client: h.clients.agent })
     const res = await exchange(
