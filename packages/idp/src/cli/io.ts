@@ -1,6 +1,7 @@
 /** The command line's view of the world, injectable so that tests run commands in-process. */
 import type { Store } from '@openxaa/store'
 
+/** The command line's input, output, environment and store. */
 export interface CliIo {
   out(line: string): void
   err(line: string): void

@@ -5,6 +5,7 @@
  * audit event with the precise reason; no token ever appears in either.
  * @see ../../../../shared/spec/xaa-protocol.md 2(b), 2(c), checklist #1-#14, section 8.3
  */
+import { randomBytes } from 'node:crypto'
 import {
   buildTokenExchangeResponse,
   GRANT_TYPE_TOKEN_EXCHANGE,
@@ -98,8 +99,10 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
   // 2(b).6-7 [#5-#7, #10, #12]: the ID-JAG, with the client's id at that RAS and claims kept to what the RAS needs.
   const rasClientId = (await store.idp.applications.clientIdAt(application.id, clientId)) ?? clientId
   const key = await store.keys.current(IDP_KEY_PURPOSE)
+  const jti = randomBytes(16).toString('base64url')
   const idJag = await mintIdJag(
     {
+      jti,
       iss: options.issuer,
       sub: user.id,
       aud: application.issuer,
@@ -115,7 +118,6 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
     { kid: key.kid, alg: key.alg as 'ES256', privateKey: key.privateKey },
     { now: nowSeconds },
   )
-  const jti = JSON.parse(Buffer.from(idJag.split('.')[1]!, 'base64url').toString('utf8')).jti as string
   return {
     body: buildTokenExchangeResponse({
       idJag,

@@ -9,20 +9,24 @@ export function newId(): string {
   return randomUUID()
 }
 
+/** Reads a JSON array-of-strings column. */
 export function readList(dialect: SqlDialect, value: unknown): string[] {
   if (value === null || value === undefined) return []
   const list = fromJson<unknown>(dialect, value)
   return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : []
 }
 
+/** Writes a JSON array-of-strings column, without duplicates. */
 export function writeList(values: readonly string[]): string {
   return toJson([...new Set(values)])
 }
 
+/** An integer 0/1 column as a boolean. */
 export function bool(value: unknown): boolean {
   return Number(value) === 1
 }
 
+/** A boolean as an integer 0/1 column. */
 export function int(value: boolean): number {
   return value ? 1 : 0
 }
@@ -55,12 +59,14 @@ export async function guardWrite<T>(
   }
 }
 
+/** TypeError unless a non-empty string of at most `max` characters. */
 export function checkText(name: string, value: unknown, max = 512): asserts value is string {
   if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
     throw new TypeError(`${name} must be a non-empty string of at most ${max} characters`)
   }
 }
 
+/** TypeError unless an array of non-empty strings. */
 export function checkStrings(name: string, value: unknown, max = 512): asserts value is string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '' && v.length <= max)) {
     throw new TypeError(`${name} must be an array of non-empty strings`)

@@ -5,6 +5,7 @@ import * as ops from '../operations/applications.js'
 import { nullableStr, onlyFields, optBool, optStr, optStrList, readBody, str, strList } from './body.js'
 import type { AdminEnv } from './env.js'
 
+/** Applications, aliases, resources and per-client ids. @see ../openapi/routes.ts */
 export function applicationRoutes(app: Hono<AdminEnv>, base: string): void {
   app.get(`${base}/applications`, async (c) =>
     c.json({ applications: await c.var.admin.store.idp.applications.list() }),

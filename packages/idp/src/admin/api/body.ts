@@ -25,12 +25,14 @@ function bad(name: string, what: string): never {
   throw new AdminError('invalid_request', `${name} must be ${what}`)
 }
 
+/** A required non-empty string field. */
 export function str(body: Body, name: string): string {
   const v = body[name]
   if (typeof v !== 'string' || v === '') bad(name, 'a non-empty string')
   return v
 }
 
+/** An optional non-empty string field. */
 export function optStr(body: Body, name: string): string | undefined {
   return body[name] === undefined ? undefined : str(body, name)
 }
@@ -40,6 +42,7 @@ export function nullableStr(body: Body, name: string): string | null | undefined
   return body[name] === null ? null : optStr(body, name)
 }
 
+/** An optional boolean field. */
 export function optBool(body: Body, name: string): boolean | undefined {
   const v = body[name]
   if (v === undefined) return undefined
@@ -47,6 +50,7 @@ export function optBool(body: Body, name: string): boolean | undefined {
   return v
 }
 
+/** An optional array of non-empty strings. */
 export function optStrList(body: Body, name: string): string[] | undefined {
   const v = body[name]
   if (v === undefined) return undefined
@@ -54,6 +58,7 @@ export function optStrList(body: Body, name: string): string[] | undefined {
   return v as string[]
 }
 
+/** A required array of non-empty strings. */
 export function strList(body: Body, name: string): string[] {
   const v = optStrList(body, name)
   if (v === undefined) bad(name, 'an array of strings')

@@ -51,6 +51,7 @@ function fields(b: Body) {
   return out
 }
 
+/** Clients and their secrets. @see ../openapi/routes.ts */
 export function clientRoutes(app: Hono<AdminEnv>, base: string): void {
   app.get(`${base}/clients`, async (c) => c.json({ clients: await c.var.admin.store.idp.clients.list() }))
   app.post(`${base}/clients`, async (c) => {

@@ -5,6 +5,7 @@ import * as ops from '../operations/directory.js'
 import { nullableStr, onlyFields, optBool, optStr, optStrList, readBody, str } from './body.js'
 import type { AdminEnv } from './env.js'
 
+/** Users, groups and memberships. @see ../openapi/routes.ts */
 export function directoryRoutes(app: Hono<AdminEnv>, base: string): void {
   app.get(`${base}/users`, async (c) => {
     const status = c.req.query('status')

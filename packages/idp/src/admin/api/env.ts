@@ -2,4 +2,5 @@
 import type { HttpBindings } from '@hono/node-server'
 import type { AdminContext } from '../context.js'
 
+/** Hono environment of the admin routes. */
 export type AdminEnv = { Bindings: HttpBindings; Variables: { admin: AdminContext } }

@@ -6,6 +6,7 @@ import * as ops from '../operations/keys.js'
 import { onlyFields, queryInt, readBody, str } from './body.js'
 import type { AdminEnv } from './env.js'
 
+/** Audit query, signing keys and their rotation, API keys. @see ../openapi/routes.ts */
 export function operationRoutes(app: Hono<AdminEnv>, base: string): void {
   app.get(`${base}/audit`, async (c) => {
     const decision = c.req.query('decision')

@@ -6,6 +6,7 @@ import * as ops from '../operations/policy.js'
 import { nullableStr, onlyFields, optBool, optInt, optStr, optStrList, readBody, str, strList } from './body.js'
 import type { AdminEnv } from './env.js'
 
+/** Connections and blocks. @see ../openapi/routes.ts */
 export function policyRoutes(app: Hono<AdminEnv>, base: string): void {
   app.get(`${base}/connections`, async (c) => {
     const client = c.req.query('client')

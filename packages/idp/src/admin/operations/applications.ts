@@ -15,6 +15,7 @@ function checkResourceUri(uri: string): void {
   }
 }
 
+/** Registers a resource application by its resource AS issuer (the `aud` of its ID-JAGs). @see spec/xaa-protocol.md 2(c) */
 export function createApplication(
   ctx: AdminContext,
   input: { name: string; issuer: string; aliases?: string[]; includeEmail?: boolean },
@@ -27,6 +28,7 @@ export function createApplication(
   )
 }
 
+/** Renames an application or changes whether its ID-JAGs carry `email`. */
 export async function updateApplication(
   ctx: AdminContext,
   id: string,
@@ -43,6 +45,7 @@ export async function updateApplication(
   )
 }
 
+/** Deletes an application with its aliases, resources, mappings and connections. */
 export async function deleteApplication(ctx: AdminContext, id: string): Promise<void> {
   const app = found(await ctx.store.idp.applications.get(id), 'application')
   await audited(
@@ -71,6 +74,7 @@ export async function resolveApplication(ctx: AdminContext, idOrAudience: string
   )
 }
 
+/** Adds an audience alias, resolved to the issuer at token exchange. @see spec/xaa-protocol.md 2(b) audience */
 export async function addAlias(ctx: AdminContext, id: string, alias: string): Promise<void> {
   const app = found(await ctx.store.idp.applications.get(id), 'application')
   await audited(
@@ -80,6 +84,7 @@ export async function addAlias(ctx: AdminContext, id: string, alias: string): Pr
   )
 }
 
+/** Removes an audience alias. */
 export async function removeAlias(ctx: AdminContext, id: string, alias: string): Promise<void> {
   const app = found(await ctx.store.idp.applications.get(id), 'application')
   await audited(
@@ -91,6 +96,7 @@ export async function removeAlias(ctx: AdminContext, id: string, alias: string):
   )
 }
 
+/** Adds or replaces a governed MCP resource and the scopes it offers. @see spec/xaa-protocol.md checklist #9 */
 export async function putResource(
   ctx: AdminContext,
   id: string,
@@ -110,6 +116,7 @@ export async function putResource(
   )
 }
 
+/** Removes a governed resource. */
 export async function removeResource(ctx: AdminContext, id: string, uri: string): Promise<void> {
   const app = found(await ctx.store.idp.applications.get(id), 'application')
   await audited(
@@ -139,6 +146,7 @@ export async function setClientId(ctx: AdminContext, id: string, clientId: strin
   )
 }
 
+/** Removes a client-id mapping (the IdP client id is then used at the resource AS). */
 export async function removeClientId(ctx: AdminContext, id: string, clientId: string): Promise<void> {
   const app = found(await ctx.store.idp.applications.get(id), 'application')
   await audited(

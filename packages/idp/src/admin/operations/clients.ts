@@ -45,6 +45,7 @@ function checkUris(uris: readonly string[] | undefined, name: string): void {
   }
 }
 
+/** Registers a client; for secret-based methods a secret is generated and returned once. */
 export async function createClient(ctx: AdminContext, input: NewClient): Promise<CreatedClient> {
   const method = input.tokenEndpointAuthMethod ?? 'client_secret_basic'
   checkAuth(method, input.jwks)
@@ -76,13 +77,17 @@ export async function createClient(ctx: AdminContext, input: NewClient): Promise
   return clientSecret === undefined ? { client } : { client, clientSecret }
 }
 
+/** Changes a client (never its secret: {@link rotateClientSecret}); applies to the next request. */
 export async function updateClient(
   ctx: AdminContext,
   clientId: string,
   changes: Omit<IdpClientPatch, 'secretHash'>,
 ): Promise<IdpClient> {
-  if (changes.tokenEndpointAuthMethod !== undefined)
-    checkAuth(changes.tokenEndpointAuthMethod, changes.jwks ?? { keys: [{}] })
+  if (changes.tokenEndpointAuthMethod !== undefined) {
+    // Switching to a secret method leaves the client without a secret until rotateClientSecret gives it one.
+    const current = found(await ctx.store.idp.clients.get(clientId), 'client')
+    checkAuth(changes.tokenEndpointAuthMethod, changes.jwks !== undefined ? changes.jwks : current.jwks)
+  }
   checkUris(changes.redirectUris, 'redirectUris')
   checkUris(changes.postLogoutRedirectUris, 'postLogoutRedirectUris')
   const { secretHash: _ignored, ...safe } = changes as IdpClientPatch
@@ -112,6 +117,7 @@ export async function rotateClientSecret(ctx: AdminContext, clientId: string): P
   return { clientSecret }
 }
 
+/** Deletes a client and its connections and mappings. */
 export async function deleteClient(ctx: AdminContext, clientId: string): Promise<void> {
   await audited(
     ctx,

@@ -23,6 +23,7 @@ export interface UserChanges {
   roles?: string[]
 }
 
+/** Creates a user; the password is hashed with scrypt. */
 export async function createUser(ctx: AdminContext, input: NewUser): Promise<IdpUser> {
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password, ctx.passwordHashCost)
   return audited(
@@ -40,6 +41,7 @@ export async function createUser(ctx: AdminContext, input: NewUser): Promise<Idp
   )
 }
 
+/** Changes a user's profile, roles or password (status: {@link setUserStatus}). */
 export async function updateUser(ctx: AdminContext, id: string, changes: UserChanges): Promise<IdpUser> {
   const { password, ...rest } = changes
   const passwordHash = password === undefined ? undefined : await hashPassword(password, ctx.passwordHashCost)
@@ -74,6 +76,7 @@ export async function setUserStatus(ctx: AdminContext, id: string, status: IdpUs
   return user
 }
 
+/** A user with the groups they belong to. */
 export async function getUser(ctx: AdminContext, id: string) {
   const user = found(await ctx.store.idp.users.get(id), 'user')
   const groups = await ctx.store.idp.groups.groupsOf(id)
@@ -88,6 +91,7 @@ export async function resolveUser(ctx: AdminContext, idOrUsername: string): Prom
   )
 }
 
+/** Creates a group. */
 export function createGroup(
   ctx: AdminContext,
   input: { name: string; description?: string | null },
@@ -99,6 +103,7 @@ export function createGroup(
   )
 }
 
+/** Deletes a group and its memberships. */
 export async function deleteGroup(ctx: AdminContext, id: string): Promise<void> {
   await audited(
     ctx,
@@ -114,6 +119,7 @@ export async function resolveGroup(ctx: AdminContext, idOrName: string): Promise
   return found((await ctx.store.idp.groups.get(idOrName)) ?? (await ctx.store.idp.groups.findByName(idOrName)), 'group')
 }
 
+/** Adds a user to a group (idempotent). */
 export async function addMember(ctx: AdminContext, groupId: string, userId: string): Promise<void> {
   await audited(
     ctx,
@@ -126,6 +132,7 @@ export async function addMember(ctx: AdminContext, groupId: string, userId: stri
   )
 }
 
+/** Removes a user from a group. */
 export async function removeMember(ctx: AdminContext, groupId: string, userId: string): Promise<void> {
   await audited(
     ctx,

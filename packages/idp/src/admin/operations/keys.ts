@@ -21,6 +21,7 @@ export async function rotateKeys(ctx: AdminContext): Promise<SigningKeyInfo> {
   return info
 }
 
+/** The IdP's signing keys, newest first, public parts only. */
 export function listKeys(ctx: AdminContext): Promise<SigningKeyInfo[]> {
   return ctx.store.keys.list(IDP_KEY_PURPOSE, ctx.now())
 }
@@ -36,6 +37,7 @@ export async function createApiKey(ctx: AdminContext, name: string): Promise<{ a
   return { apiKey, key }
 }
 
+/** Revokes an API key at once. */
 export async function revokeApiKey(ctx: AdminContext, id: string): Promise<void> {
   await audited(
     ctx,

@@ -38,6 +38,7 @@ async function checkConnection(
   for (const group of input.groups) found(await ctx.store.idp.groups.get(group), `group ${group}`)
 }
 
+/** Creates a managed connection; its resource must be governed by the application and its scopes offered by the resource. @see spec/xaa-protocol.md 2(b) step 4 */
 export async function createConnection(ctx: AdminContext, input: NewConnection): Promise<IdpConnection> {
   if (typeof input.consentGrantedBy !== 'string' || input.consentGrantedBy.trim() === '') {
     throw new AdminError('invalid_request', 'consentGrantedBy is required: who consents on behalf of the organization')
@@ -58,6 +59,7 @@ export async function createConnection(ctx: AdminContext, input: NewConnection):
   )
 }
 
+/** Changes, enables or disables a connection; takes effect at the next token exchange. */
 export async function updateConnection(
   ctx: AdminContext,
   id: string,
@@ -92,6 +94,7 @@ export async function updateConnection(
   )
 }
 
+/** Deletes a connection: issuance under it stops at once. */
 export async function deleteConnection(ctx: AdminContext, id: string): Promise<void> {
   const current = found(await ctx.store.idp.connections.get(id), 'connection')
   await audited(
@@ -106,6 +109,7 @@ export async function deleteConnection(ctx: AdminContext, id: string): Promise<v
   )
 }
 
+/** Blocks a user, client or application until a date (or until lifted); wins over every connection. */
 export async function createBlock(
   ctx: AdminContext,
   input: { kind: IdpBlockKind; target: string; until?: number | null; reason?: string | null },
@@ -127,6 +131,7 @@ export async function createBlock(
   )
 }
 
+/** Lifts a block. */
 export async function deleteBlock(ctx: AdminContext, id: string): Promise<void> {
   const block = found(await ctx.store.idp.blocks.get(id), 'block')
   await audited(
