@@ -15,7 +15,7 @@ try {
 } catch {}
 const args =
   tsx && existsSync(source)
-    ? ['--conditions=source', '--import', 'tsx', source]
+    ? ['--conditions=openxaa-source', '--import', 'tsx', source]
     : [join(root, 'dist', 'bin', 'openxaa-as.js')]
 const { status, signal } = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' })
 process.exitCode = status ?? (signal ? 1 : 0)

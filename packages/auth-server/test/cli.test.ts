@@ -44,7 +44,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', BIN, ...args],
+      ['--conditions=openxaa-source', '--import', 'tsx', BIN, ...args],
       { env },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
@@ -133,7 +133,9 @@ describe('openxaa-as', () => {
   })
 
   test('serve: the registered issuer’s ID-JAG is redeemed; keys rotate; the admin API takes the CLI key', async () => {
-    server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', BIN, 'serve', '--port', '0'], { env })
+    server = spawn(process.execPath, ['--conditions=openxaa-source', '--import', 'tsx', BIN, 'serve', '--port', '0'], {
+      env,
+    })
     const issuer = await new Promise<string>((resolve, reject) => {
       let out = ''
       server!.stdout!.on('data', (chunk: Buffer) => {

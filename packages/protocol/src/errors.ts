@@ -67,6 +67,25 @@ export const PROTOCOL_ERROR_CODES = {
   ERR_SCOPE_INVALID: 'invalid_scope',
   ERR_AUTHORIZATION_DETAILS_INVALID: 'invalid_authorization_details',
 
+  // The IdP's token-exchange decisions, 2(b) steps 1-8, in the codes of project decision 3
+  ERR_CLIENT_AUTH_FAILED: 'invalid_client',
+  ERR_CLIENT_NOT_ENABLED: 'unauthorized_client',
+  ERR_SUBJECT_TOKEN_INVALID: 'invalid_grant',
+  ERR_SUBJECT_TOKEN_EXPIRED: 'invalid_grant',
+  ERR_SUBJECT_TOKEN_CLIENT: 'invalid_grant',
+  ERR_SUBJECT_TOKEN_REVOKED: 'invalid_grant',
+  ERR_AUDIENCE_UNKNOWN: 'invalid_target',
+  ERR_RESOURCE_NOT_GOVERNED: 'invalid_target',
+  ERR_RESOURCE_REQUIRED: 'invalid_target',
+  ERR_SCOPE_UNKNOWN: 'invalid_scope',
+  ERR_SCOPE_NOT_ALLOWED: 'invalid_scope',
+  ERR_NO_CONNECTION: 'access_denied',
+  ERR_CONNECTION_DISABLED: 'access_denied',
+  ERR_USER_NOT_IN_GROUP: 'access_denied',
+  ERR_USER_DISABLED: 'access_denied',
+  ERR_BLOCKED: 'access_denied',
+  ERR_AUTH_TOO_OLD: 'insufficient_user_authentication',
+
   // ID-JAG verification at the resource AS, 2(d) steps 2-13 (all invalid_grant, RFC 7523 3.1)
   ERR_ID_JAG_MALFORMED: 'invalid_grant',
   ERR_ID_JAG_TYP: 'invalid_grant',

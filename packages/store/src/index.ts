@@ -36,6 +36,26 @@ export {
 } from './auth-server/types.js'
 export { type Clock, nowMs } from './clock.js'
 export { isStoreError, STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js'
+export type { IdpApiKey, IdpApiKeyRepository } from './idp/api-keys.js'
+export type { IdpApplication, IdpApplicationRepository, IdpResource } from './idp/applications.js'
+export { IDP_BLOCK_KINDS, type IdpBlock, type IdpBlockKind, type IdpBlockRepository } from './idp/blocks.js'
+export {
+  IDP_CLIENT_AUTH_METHODS,
+  type IdpClient,
+  type IdpClientAuthMethod,
+  type IdpClientInput,
+  type IdpClientPatch,
+  type IdpClientRepository,
+} from './idp/clients.js'
+export type {
+  IdpConnection,
+  IdpConnectionInput,
+  IdpConnectionPatch,
+  IdpConnectionRepository,
+} from './idp/connections.js'
+export type { IdpGroup, IdpGroupRepository } from './idp/groups.js'
+export type { IdpRepositories } from './idp/index.js'
+export type { IdpUser, IdpUserInput, IdpUserPatch, IdpUserRepository, IdpUserStatus } from './idp/users.js'
 export { jwkThumbprint, type PublicJwk, SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys/generate.js'
 export { KEY_ENCRYPTION_KEY_ENV, KEY_ENCRYPTION_KEY_FILE } from './keys/kek.js'
 export type { CurrentSigningKey, KeyStore, RotateOptions, SigningKeyInfo } from './keys/store.js'
@@ -56,6 +76,17 @@ export type {
   AsRevokedTokenTable,
   AuditEventTable,
   Database,
+  IdpApiKeyTable,
+  IdpApplicationAliasTable,
+  IdpApplicationClientTable,
+  IdpApplicationTable,
+  IdpBlockTable,
+  IdpClientTable,
+  IdpConnectionTable,
+  IdpGroupTable,
+  IdpMembershipTable,
+  IdpResourceTable,
+  IdpUserTable,
   JsonColumn,
   MigrationTable,
   OidcModelTable,

@@ -9,6 +9,7 @@ import type { AuditLog } from './audit/event.js'
 import { createAuditLog } from './audit/log.js'
 import { type AuthServerRepositories, createAuthServerRepositories } from './auth-server/repositories.js'
 import { type Clock, nowMs } from './clock.js'
+import { createIdpRepositories, type IdpRepositories } from './idp/index.js'
 import { connect } from './internal/connect.js'
 import { PurgeSchedule, type RepositoryContext } from './internal/context.js'
 import { KEY_ENCRYPTION_KEY_ENV, type Kek, resolveKek } from './keys/kek.js'
@@ -53,6 +54,8 @@ export interface StoreTransaction {
   audit: AuditLog
   /** The resource authorization server's tables (`as_*`). */
   authServer: AuthServerRepositories
+  /** The enterprise IdP's tables, inside the transaction. */
+  idp: IdpRepositories
 }
 
 /**
@@ -76,6 +79,8 @@ export interface Store {
   audit: AuditLog
   /** The resource authorization server's tables (`as_*`). */
   authServer: AuthServerRepositories
+  /** The enterprise IdP's directory, clients, applications, connections, blocks and API keys. */
+  idp: IdpRepositories
   keys: KeyStore
   /** oidc-provider models; `oidcAdapter` is its `adapter` factory. */
   oidc: OidcModelStore
@@ -125,6 +130,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       replay: createReplayRepository(context, options.replay, replaySchedule),
       audit: createAuditLog(context),
       authServer: createAuthServerRepositories(context),
+      idp: createIdpRepositories(context),
     }
   }
   const context: RepositoryContext = { db, dialect, clock }

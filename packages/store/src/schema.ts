@@ -72,6 +72,125 @@ export interface OidcModelTable {
   uid: string | null
   expires_at: number | null
   consumed_at: number | null
+  /** The account (IdP user id) of sessions, grants and tokens; set by the adapter from `payload.accountId`. */
+  account_id: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** IdP users. Booleans are integers 0/1 on both dialects. */
+export interface IdpUserTable {
+  id: string
+  username: string
+  email: string | null
+  email_verified: number
+  name: string | null
+  /** `scrypt$…` (memory-hard); null when the user cannot sign in with a password. */
+  password_hash: string | null
+  status: string
+  roles: JsonColumn
+  created_at: number
+  updated_at: number
+}
+
+/** IdP groups. */
+export interface IdpGroupTable {
+  id: string
+  name: string
+  description: string | null
+  created_at: number
+}
+
+/** Group membership. */
+export interface IdpMembershipTable {
+  group_id: string
+  user_id: string
+  created_at: number
+}
+
+/** OIDC clients (the AI applications, relying parties of the IdP). */
+export interface IdpClientTable {
+  client_id: string
+  name: string
+  /** `sha256$…` of a high-entropy generated secret; null for private_key_jwt and public clients. */
+  secret_hash: string | null
+  jwks: JsonColumn | null
+  token_endpoint_auth_method: string
+  application_type: string
+  redirect_uris: JsonColumn
+  post_logout_redirect_uris: JsonColumn
+  grant_types: JsonColumn
+  first_party: number
+  enabled: number
+  created_at: number
+  updated_at: number
+}
+
+/** Resource applications: a vendor's resource authorization server, known by its issuer. */
+export interface IdpApplicationTable {
+  id: string
+  name: string
+  issuer: string
+  include_email: number
+  created_at: number
+  updated_at: number
+}
+
+/** Other names a client may send as `audience` for an application. */
+export interface IdpApplicationAliasTable {
+  alias: string
+  application_id: string
+}
+
+/** MCP resources (RFC 9728 resource identifiers) an application governs, with the scopes each offers. */
+export interface IdpResourceTable {
+  application_id: string
+  uri: string
+  name: string | null
+  scopes: JsonColumn
+  created_at: number
+}
+
+/** The `client_id` an IdP client has at an application's resource AS. */
+export interface IdpApplicationClientTable {
+  application_id: string
+  client_id: string
+  ras_client_id: string
+}
+
+/** Managed connections: client C may reach resource R of application A for groups G with at most scopes S. */
+export interface IdpConnectionTable {
+  id: string
+  client_id: string
+  application_id: string
+  resource: string
+  groups: JsonColumn
+  scopes: JsonColumn
+  enabled: number
+  max_auth_age: number | null
+  consent_granted_by: string
+  consent_granted_at: number
+  created_at: number
+  updated_at: number
+}
+
+/** Blocks that win over every connection: a user, a client or an application, until a date (null: until lifted). */
+export interface IdpBlockTable {
+  id: string
+  kind: string
+  target: string
+  until_at: number | null
+  reason: string | null
+  created_by: string
+  created_at: number
+}
+
+/** Admin API keys, stored as hashes. */
+export interface IdpApiKeyTable {
+  id: string
+  name: string
+  key_hash: string
+  created_by: string
+  created_at: number
+  revoked_at: number | null
 }
 
 /** Resource AS: an enterprise customer of the SaaS vendor (migration 0003). */
@@ -183,6 +302,17 @@ export interface Database {
   as_account_link: AsAccountLinkTable
   as_revoked_token: AsRevokedTokenTable
   as_admin_api_key: AsAdminApiKeyTable
+  idp_user: IdpUserTable
+  idp_group: IdpGroupTable
+  idp_membership: IdpMembershipTable
+  idp_client: IdpClientTable
+  idp_application: IdpApplicationTable
+  idp_application_alias: IdpApplicationAliasTable
+  idp_resource: IdpResourceTable
+  idp_application_client: IdpApplicationClientTable
+  idp_connection: IdpConnectionTable
+  idp_block: IdpBlockTable
+  idp_api_key: IdpApiKeyTable
 }
 
 /** The SQL a backend speaks: PGlite speaks `postgres`. */

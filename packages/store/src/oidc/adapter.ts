@@ -13,6 +13,7 @@ export interface AdapterPayload {
   [key: string]: unknown
   grantId?: string
   userCode?: string
+  accountId?: string
   uid?: string
   consumed?: number
 }
@@ -44,6 +45,11 @@ export interface OidcModelStore {
   adapter: OidcAdapterFactory
   /** Deletes expired rows of every model; returns the count. */
   purgeExpired(now?: number | Date): Promise<number>
+  /**
+   * Deletes every session, grant, code and token of an account (all models at once), e.g. when a user is disabled.
+   * Returns the count.
+   */
+  revokeByAccountId(accountId: string): Promise<number>
 }
 
 function checkId(name: string, value: unknown): asserts value is string {
@@ -97,6 +103,7 @@ export function createOidcModelStore(context: RepositoryContext, schedule: Purge
           grant_id: optional(payload.grantId),
           user_code: optional(payload.userCode),
           uid: optional(payload.uid),
+          account_id: optional(payload.accountId),
           expires_at: expiresAt,
           consumed_at: typeof consumed === 'number' ? consumed * 1000 : null,
         }
@@ -145,5 +152,11 @@ export function createOidcModelStore(context: RepositoryContext, schedule: Purge
     }
   }
 
-  return { adapter, purgeExpired }
+  async function revokeByAccountId(accountId: string): Promise<number> {
+    checkId('accountId', accountId)
+    const result = await db.deleteFrom('oidc_model').where('account_id', '=', accountId).executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  return { adapter, purgeExpired, revokeByAccountId }
 }

@@ -1,0 +1,82 @@
+/** Signing-key rotation, admin API keys, and audit queries. */
+import type { AuditDecision, AuditPage, AuditQuery, IdpApiKey, SigningKeyInfo } from '@openxaa/store'
+import { generateApiKey, hashSecret } from '../../directory/secrets.js'
+import { IDP_KEY_PURPOSE } from '../../provider/holder.js'
+import { type AdminContext, audited } from '../context.js'
+import { found } from '../errors.js'
+
+/**
+ * Rotates the IdP's signing key: new ID tokens and ID-JAGs carry the new `kid`; the previous key stays in the JWKS
+ * until every token it signed has expired (`keyRetireAfter`).
+ */
+export async function rotateKeys(ctx: AdminContext): Promise<SigningKeyInfo> {
+  const info = await ctx.store.keys.rotate(IDP_KEY_PURPOSE, { retireAfterSeconds: ctx.keyRetireAfter })
+  await ctx.store.audit.append({
+    actor: ctx.actor,
+    action: 'admin.keys.rotate',
+    decision: 'change',
+    data: { kid: info.kid, retireAfterSeconds: ctx.keyRetireAfter },
+  })
+  await ctx.onKeysRotated?.()
+  return info
+}
+
+/** The IdP's signing keys, newest first, public parts only. */
+export function listKeys(ctx: AdminContext): Promise<SigningKeyInfo[]> {
+  return ctx.store.keys.list(IDP_KEY_PURPOSE, ctx.now())
+}
+
+/** A new API key for automation; the key is returned this once and stored as a hash. */
+export async function createApiKey(ctx: AdminContext, name: string): Promise<{ apiKey: IdpApiKey; key: string }> {
+  const key = generateApiKey()
+  const apiKey = await audited(
+    ctx,
+    (tx) => tx.idp.apiKeys.create({ name, keyHash: hashSecret(key), createdBy: `${ctx.actor.type}:${ctx.actor.id}` }),
+    (k) => ({ action: 'admin.api_key.create', data: { apiKeyId: k.id, name: k.name } }),
+  )
+  return { apiKey, key }
+}
+
+/** Revokes an API key at once. */
+export async function revokeApiKey(ctx: AdminContext, id: string): Promise<void> {
+  await audited(
+    ctx,
+    async (tx) => {
+      if (!(await tx.idp.apiKeys.revoke(id))) found(undefined, 'active API key')
+    },
+    () => ({ action: 'admin.api_key.revoke', data: { apiKeyId: id } }),
+  )
+}
+
+/** Filters of the audit query, as the admin API and CLI take them (`application` is an application id). */
+export interface AuditFilter {
+  user?: string
+  client?: string
+  application?: string
+  resource?: string
+  action?: string
+  decision?: AuditDecision
+  since?: number
+  until?: number
+  limit?: number
+  cursor?: string
+}
+
+/** Audit events matching the filter, newest first, in pages. */
+export async function queryAudit(ctx: AdminContext, filter: AuditFilter): Promise<AuditPage> {
+  const query: AuditQuery = {}
+  if (filter.user !== undefined) query.userId = filter.user
+  if (filter.client !== undefined) query.clientId = filter.client
+  if (filter.application !== undefined) {
+    // Events name an application by its issuer (the audience of its ID-JAGs).
+    query.audience = found(await ctx.store.idp.applications.get(filter.application), 'application').issuer
+  }
+  if (filter.resource !== undefined) query.resource = filter.resource
+  if (filter.action !== undefined) query.action = filter.action
+  if (filter.decision !== undefined) query.decision = filter.decision
+  if (filter.since !== undefined) query.since = filter.since
+  if (filter.until !== undefined) query.until = filter.until
+  if (filter.limit !== undefined) query.limit = filter.limit
+  if (filter.cursor !== undefined) query.cursor = filter.cursor
+  return ctx.store.audit.query(query)
+}

@@ -1,0 +1,104 @@
+import { IDP_BLOCK_KINDS, type IdpBlockKind } from '@openxaa/store'
+import { operations as ops } from '../../admin/administration.js'
+import { UsageError } from '../io.js'
+import { type Command, json, list, time } from './command.js'
+
+/** Managed connections and blocks. */
+export const POLICY_COMMANDS: Record<string, Command> = {
+  'connection add': {
+    usage:
+      'connection add --client <c> --app <a> --resource <uri> --group <g>... --scope <s>... --consent-by <who> [--max-auth-age <seconds>] [--disabled]',
+    description:
+      'Allow a client to reach a resource for members of groups, with at most these scopes; records who consented for the organization.',
+    options: {
+      client: { type: 'string' },
+      app: { type: 'string' },
+      resource: { type: 'string' },
+      group: { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+      'consent-by': { type: 'string' },
+      'max-auth-age': { type: 'string' },
+      disabled: { type: 'boolean' },
+    },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      for (const name of ['client', 'app', 'resource', 'consent-by'])
+        if (!v[name]) throw new UsageError(`--${name} is required`)
+      const app = await ops.resolveApplication(ctx, String(v.app))
+      const groups = await Promise.all(list(v.group).map((g) => ops.resolveGroup(ctx, g)))
+      const maxAge = v['max-auth-age'] === undefined ? null : Number(v['max-auth-age'])
+      if (maxAge !== null && !Number.isSafeInteger(maxAge)) throw new UsageError('--max-auth-age must be whole seconds')
+      const c = await ops.createConnection(ctx, {
+        clientId: String(v.client),
+        applicationId: app.id,
+        resource: String(v.resource),
+        groups: groups.map((g) => g.id),
+        scopes: list(v.scope),
+        enabled: !v.disabled,
+        maxAuthAge: maxAge,
+        consentGrantedBy: String(v['consent-by']),
+      })
+      io.out(`connection ${c.id} created (${c.enabled ? 'enabled' : 'disabled'})`)
+    },
+  },
+  'connection enable': {
+    usage: 'connection enable <connection-id>',
+    description: 'Enable a managed connection.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [id], io) {
+      await ops.updateConnection(ctx, id!, { enabled: true })
+      io.out(`connection ${id} enabled`)
+    },
+  },
+  'connection disable': {
+    usage: 'connection disable <connection-id>',
+    description: 'Disable a managed connection: issuance under it stops at once.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [id], io) {
+      await ops.updateConnection(ctx, id!, { enabled: false })
+      io.out(`connection ${id} disabled`)
+    },
+  },
+  'connection list': {
+    usage: 'connection list [--json]',
+    description: 'List managed connections.',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      const connections = await ctx.store.idp.connections.list()
+      if (v.json) return json(io, connections)
+      for (const c of connections) {
+        io.out(
+          `${c.id}  ${c.clientId} -> ${c.resource}  scopes ${c.scopes.join(' ')}  ${c.enabled ? 'enabled' : 'disabled'}`,
+        )
+      }
+    },
+  },
+  'block add': {
+    usage: 'block add <user|client|application> <target> [--until <ISO date>] [--reason <text>]',
+    description:
+      'Block a user (id or username), a client or an application (id, issuer or alias); wins over every connection.',
+    options: { until: { type: 'string' }, reason: { type: 'string' } },
+    positionals: 2,
+    async run(ctx, v, [kind, target], io) {
+      if (!IDP_BLOCK_KINDS.includes(kind as IdpBlockKind))
+        throw new UsageError('the kind must be user, client or application')
+      const id =
+        kind === 'user'
+          ? (await ops.resolveUser(ctx, target!)).id
+          : kind === 'application'
+            ? (await ops.resolveApplication(ctx, target!)).id
+            : target!
+      const until = time(v.until, 'until')
+      const block = await ops.createBlock(ctx, {
+        kind: kind as IdpBlockKind,
+        target: id,
+        until: until ?? null,
+        reason: (v.reason as string | undefined) ?? null,
+      })
+      io.out(`block ${block.id} on ${kind} ${target}${until ? ` until ${new Date(until).toISOString()}` : ''}`)
+    },
+  },
+}

@@ -1,0 +1,45 @@
+/** What every part of the IdP shares: the store, the options, the clock, the logger, the provider holder. */
+import { type Clock, nowMs, type Store } from '@openxaa/store'
+import type { ResolvedIdpOptions } from './options.js'
+import type { ProviderHolder } from './provider/holder.js'
+
+/** Where the IdP reports operational events (never a token, secret or password). */
+export interface IdpLogger {
+  info(message: string, data?: Record<string, unknown>): void
+  warn(message: string, data?: Record<string, unknown>): void
+  error(message: string, data?: Record<string, unknown>): void
+}
+
+/** What `createIdp` needs from outside. */
+export interface IdpDeps {
+  /** The open store (schema migrated): directory, policy, keys, sessions, audit. */
+  store: Store
+  /** Injected time (epoch ms or Date); default `Date.now`. */
+  clock?: Clock
+  logger?: IdpLogger
+}
+
+/** The shared runtime of one IdP instance; nothing here is module-level state. */
+export interface IdpRuntime {
+  readonly store: Store
+  readonly options: ResolvedIdpOptions
+  /** Current time, epoch ms. */
+  now(): number
+  readonly logger: IdpLogger
+  readonly provider: ProviderHolder
+  /** A hash verified against when a username is unknown, so that timing does not reveal which usernames exist. */
+  readonly dummyPasswordHash: Promise<string>
+}
+
+/** Warnings and errors to the console; info is dropped. */
+export const consoleLogger: IdpLogger = {
+  info() {},
+  warn: (message, data) => console.warn(`openxaa-idp: ${message}`, data ?? ''),
+  error: (message, data) => console.error(`openxaa-idp: ${message}`, data ?? ''),
+}
+
+/** Epoch ms from the injected clock. */
+export function clockNow(clock: Clock | undefined): () => number {
+  const c = clock ?? Date.now
+  return () => nowMs(c)
+}

@@ -1,0 +1,31 @@
+/**
+ * oidc-provider mounted in Hono through the raw Node request and response: the provider writes the response itself,
+ * and Hono is told so (`RESPONSE_ALREADY_SENT`). Needs `@hono/node-server` (the IdP's server).
+ */
+import type { HttpBindings } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import { Hono } from 'hono'
+import type { IdpRuntime } from '../context.js'
+
+/** Every path not served by the IdP's own routes goes to oidc-provider. */
+export function oidcRoutes(runtime: IdpRuntime): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>()
+  const mountPath = runtime.options.mountPath
+  app.all('*', async (c) => {
+    const { incoming, outgoing } = c.env ?? {}
+    if (incoming === undefined || outgoing === undefined) {
+      return c.json({ error: 'server_error', error_description: 'the OpenID provider needs the Node HTTP server' }, 501)
+    }
+    const { listener } = await runtime.provider.get()
+    if (mountPath !== '') {
+      // Like koa-mount: the provider sees paths relative to the issuer and builds its URLs from `originalUrl`.
+      const url = incoming.url ?? '/'
+      if (!url.startsWith(mountPath)) return c.notFound()
+      ;(incoming as typeof incoming & { originalUrl?: string }).originalUrl = url
+      incoming.url = url.slice(mountPath.length) || '/'
+    }
+    await listener(incoming, outgoing)
+    return RESPONSE_ALREADY_SENT
+  })
+  return app
+}

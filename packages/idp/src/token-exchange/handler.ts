@@ -1,0 +1,177 @@
+/**
+ * The token-exchange grant that issues ID-JAGs, in the order of 2(b): client (authenticated by oidc-provider) enabled
+ * for cross-app access → request parsed → subject token validated → (audience, resource, scopes) resolved → policy →
+ * DPoP → ID-JAG minted → audited → answered. Every refusal is an OAuth JSON error with the status of its code and an
+ * audit event with the precise reason; no token ever appears in either.
+ * @see ../../../../shared/spec/xaa-protocol.md 2(b), 2(c), checklist #1-#14, section 8.3
+ */
+import { randomBytes } from 'node:crypto'
+import {
+  buildTokenExchangeResponse,
+  GRANT_TYPE_TOKEN_EXCHANGE,
+  isProtocolError,
+  mintIdJag,
+  oauthErrorStatus,
+  ProtocolError,
+  TOKEN_TYPE_ID_TOKEN,
+  toOAuthErrorBody,
+} from '@openxaa/protocol'
+import type { AuditEventInput } from '@openxaa/store'
+import type { KoaContextWithOIDC } from 'oidc-provider'
+import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
+import type { IdpRuntime } from '../context.js'
+import { IDP_KEY_PURPOSE } from '../provider/holder.js'
+import { dpopThumbprint } from './dpop.js'
+import { evaluatePolicy } from './policy.js'
+import { parseExchange } from './request.js'
+import { validateIdToken, validateRefreshToken } from './subject-token.js'
+import { checkScopesKnown, resolveTarget } from './target.js'
+
+type EventContext = Omit<AuditEventInput, 'actor' | 'action' | 'decision'>
+
+async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: EventContext) {
+  const { store, options } = runtime
+  const clientId = ctx.oidc.client!.clientId
+  const nowSeconds = Math.floor(runtime.now() / 1000)
+
+  // 2(b).1 [#1]: oidc-provider authenticated the client; it must also be a confidential client enabled for XAA.
+  const client = await store.idp.clients.get(clientId)
+  if (!client?.grantTypes.includes(GRANT_TYPE_TOKEN_EXCHANGE) || client.tokenEndpointAuthMethod === 'none') {
+    throw new ProtocolError('ERR_CLIENT_NOT_ENABLED', 'this client may not request identity assertion grants', {
+      rule: '2(b).1',
+      detail: client?.tokenEndpointAuthMethod === 'none' ? 'public client' : 'token exchange not among its grant types',
+    })
+  }
+
+  const request = parseExchange(ctx.oidc.body as Record<string, unknown> | undefined)
+  event.audience = request.audience
+  if (request.actorToken !== undefined) {
+    throw new ProtocolError('ERR_ACTOR_TOKEN', 'actor_token is not supported', { rule: '2(b).3' })
+  }
+  if (request.authorizationDetails !== undefined) {
+    throw new ProtocolError('ERR_AUTHORIZATION_DETAILS_INVALID', 'authorization_details is not supported', {
+      rule: '2(b).5',
+    })
+  }
+
+  // 2(b).2 [#2, #3]: the subject token, then the user as the directory knows them now.
+  const provider = ctx.oidc.provider
+  const subject =
+    request.subjectTokenType === TOKEN_TYPE_ID_TOKEN
+      ? await validateIdToken(runtime, request.subjectToken, clientId)
+      : await validateRefreshToken(provider, request.subjectToken, clientId)
+  event.userId = subject.userId
+  event.subject = subject.userId
+  const user = await store.idp.users.get(subject.userId)
+  if (user === undefined) {
+    throw new ProtocolError('ERR_SUBJECT_TOKEN_INVALID', 'the subject token is not valid', {
+      rule: '2(b).2',
+      detail: 'the subject is not in the directory',
+    })
+  }
+
+  // 2(b).5, 2(b).10 [#4, #6, #9]: audience → application (issuer), resource governed by it, scopes it offers.
+  const { application, resource } = await resolveTarget(store, request.audience, request.resources)
+  event.audience = application.issuer
+  event.resource = resource.uri
+  checkScopesKnown(resource, request.scopes)
+
+  // 2(b).4, 2(b).8 [#8, #11]: blocks, user, managed connection, sign-in age, scope narrowing.
+  const [groups, blocks, connection] = await Promise.all([
+    store.idp.groups.groupsOf(user.id),
+    store.idp.blocks.activeFor({ user: user.id, client: clientId, application: application.id }, runtime.now()),
+    store.idp.connections.find(clientId, application.id, resource.uri),
+  ])
+  const decision = evaluatePolicy({
+    user,
+    userGroups: groups.map((g) => g.id),
+    blocks,
+    connection,
+    resource,
+    requestedScopes: request.scopes,
+    authTime: subject.authTime,
+    now: nowSeconds,
+  })
+
+  // 2(b).9 [#13]: a DPoP proof binds the ID-JAG to its key.
+  const jkt = await dpopThumbprint(runtime, ctx)
+
+  // 2(b).6-7 [#5-#7, #10, #12]: the ID-JAG, with the client's id at that RAS and claims kept to what the RAS needs.
+  const rasClientId = (await store.idp.applications.clientIdAt(application.id, clientId)) ?? clientId
+  const key = await store.keys.current(IDP_KEY_PURPOSE)
+  const jti = randomBytes(16).toString('base64url')
+  const idJag = await mintIdJag(
+    {
+      jti,
+      iss: options.issuer,
+      sub: user.id,
+      aud: application.issuer,
+      client_id: rasClientId,
+      expiresIn: options.idJagLifetime,
+      resource: resource.uri,
+      ...(decision.grantedScopes.length > 0 ? { scope: decision.grantedScopes.join(' ') } : {}),
+      tenant: options.tenant,
+      ...(subject.authTime === undefined ? {} : { auth_time: subject.authTime }),
+      ...(application.includeEmail && user.email !== null && user.emailVerified ? { email: user.email } : {}),
+      ...(jkt === undefined ? {} : { cnf: { jkt } }),
+    },
+    { kid: key.kid, alg: key.alg as 'ES256', privateKey: key.privateKey },
+    { now: nowSeconds },
+  )
+  return {
+    body: buildTokenExchangeResponse({
+      idJag,
+      expiresIn: options.idJagLifetime,
+      ...(request.scopes === undefined ? {} : { requestedScopes: request.scopes }),
+      grantedScopes: decision.grantedScopes,
+    }),
+    data: {
+      applicationId: application.id,
+      connectionId: decision.connection.id,
+      scope: decision.grantedScopes.join(' '),
+      narrowed: decision.narrowed,
+      jti,
+      kid: key.kid,
+      subjectTokenType: subject.tokenType,
+      rasClientIdMapped: rasClientId !== clientId,
+      dpop: jkt !== undefined,
+    },
+  }
+}
+
+/** The oidc-provider grant handler for `urn:ietf:params:oauth:grant-type:token-exchange`. */
+export function tokenExchangeHandler(runtime: IdpRuntime) {
+  return async (ctx: KoaContextWithOIDC): Promise<void> => {
+    const clientId = ctx.oidc.client!.clientId
+    const event: EventContext = { clientId, tenant: runtime.options.tenant }
+    const actor = { type: 'client', id: clientId }
+    let result: Awaited<ReturnType<typeof exchange>>
+    try {
+      result = await exchange(runtime, ctx, event)
+    } catch (err) {
+      if (!isProtocolError(err)) throw err
+      ctx.status = oauthErrorStatus(err.oauthError)
+      ctx.body = toOAuthErrorBody(err)
+      await recordQuietly(runtime.store.audit, runtime.logger, {
+        ...event,
+        actor,
+        action: AUDIT_ACTIONS.idJagIssue,
+        decision: 'deny',
+        reason: err.code,
+        ...(err.rule === undefined ? {} : { rule: err.rule }),
+        ...(err.detail === undefined ? {} : { detail: err.detail }),
+      })
+      return
+    }
+    // An issuance that cannot be audited is not made: the append fails the request with server_error.
+    await runtime.store.audit.append({
+      ...event,
+      actor,
+      action: AUDIT_ACTIONS.idJagIssue,
+      decision: 'allow',
+      data: result.data,
+    })
+    ctx.status = 200
+    ctx.body = result.body
+  }
+}

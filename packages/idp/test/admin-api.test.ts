@@ -1,0 +1,161 @@
+import { decodeProtectedHeader } from 'jose'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { documentedRoutes } from '../src/admin/openapi/index.js'
+import { operations } from '../src/index.js'
+import { Browser } from './support/browser.js'
+import { exchange, type Harness, PASSWORD, REDIRECT_URI, signIn, startHarness } from './support/harness.js'
+
+describe('admin API', () => {
+  let h: Harness
+  let key: string
+  beforeAll(async () => {
+    h = await startHarness()
+    key = (await operations.createApiKey(h.admin, 'ci')).key
+  })
+  afterAll(() => h?.close())
+
+  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${h.issuer}/admin/api${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers }
+  }
+
+  test('the OpenAPI document describes exactly the routes the app serves', async () => {
+    const res = await fetch(`${h.issuer}/admin/api/openapi.json`)
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> }
+    expect(doc.openapi).toBe('3.1.0')
+    const served = h.idp.app.routes
+      .filter((r) => r.path.startsWith('/admin/api/') && r.method !== 'ALL' && !r.path.endsWith('/openapi.json'))
+      .map((r) => `${r.method.toLowerCase()} ${r.path.slice('/admin/api'.length).replace(/:(\w+)/g, '{$1}')}`)
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((m) => `${m} ${path}`),
+    )
+    expect(new Set(served)).toEqual(new Set(documented))
+    expect(documented).toHaveLength(documentedRoutes().length)
+  })
+
+  test('no credentials: 401; a bad API key: 401; a signed-in non-admin: 403; a signed-in admin: 200', async () => {
+    expect((await fetch(`${h.issuer}/admin/api/users`)).status).toBe(401)
+    expect((await api('GET', '/users', undefined, { authorization: 'Bearer oxa_nope' })).status).toBe(401)
+    const bobBrowser = new Browser()
+    await signIn(h, h.clients.agent, { username: 'bob', browser: bobBrowser })
+    expect((await bobBrowser.request(`${h.issuer}/admin/api/users`)).status).toBe(403)
+    const aliceBrowser = new Browser()
+    await signIn(h, h.clients.agent, { username: 'alice', browser: aliceBrowser })
+    const res = await aliceBrowser.request(`${h.issuer}/admin/api/users`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    // A browser session may not change anything without a JSON content type (no cross-site forms).
+    const form = await aliceBrowser.request(`${h.issuer}/admin/api/keys/rotate`, { method: 'POST' })
+    expect(form.status).toBe(403)
+  })
+
+  test('a whole deployment configured through the API: the new user signs in and gets an ID-JAG', async () => {
+    const user = await api('POST', '/users', { username: 'dave', email: 'dave@acme.example', password: PASSWORD })
+    expect(user.status).toBe(201)
+    expect(JSON.stringify(user.body)).not.toContain(PASSWORD)
+    const group = await api('POST', '/groups', { name: 'support' })
+    expect((await api('PUT', `/groups/${group.body.id}/members/${user.body.id}`)).status).toBe(204)
+    const client = await api('POST', '/clients', {
+      clientId: 'support-bot',
+      name: 'Support bot',
+      redirectUris: [REDIRECT_URI],
+      firstParty: true,
+    })
+    expect(client.status).toBe(201)
+    const secret = client.body.clientSecret as string
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect((await api('GET', '/clients/support-bot')).body.clientSecret).toBeUndefined()
+    const app = await api('POST', '/applications', { name: 'Tickets', issuer: 'https://as.tickets.example' })
+    await api('PUT', `/applications/${app.body.id}/resources`, {
+      uri: 'https://mcp.tickets.example',
+      scopes: ['tickets.read', 'tickets.write'],
+    })
+    await api('PUT', `/applications/${app.body.id}/client-ids/support-bot`, { rasClientId: 'tickets-client-7' })
+    const missingConsent = await api('POST', '/connections', {
+      clientId: 'support-bot',
+      applicationId: app.body.id,
+      resource: 'https://mcp.tickets.example',
+      groups: [group.body.id],
+      scopes: ['tickets.read'],
+    })
+    expect(missingConsent.status).toBe(400)
+    const connection = await api('POST', '/connections', {
+      clientId: 'support-bot',
+      applicationId: app.body.id,
+      resource: 'https://mcp.tickets.example',
+      groups: [group.body.id],
+      scopes: ['tickets.read'],
+      consentGrantedBy: 'it-admin@acme.example',
+    })
+    expect(connection.status).toBe(201)
+    expect(connection.body.consentGrantedBy).toBe('it-admin@acme.example')
+
+    const bot = { clientId: 'support-bot', secret }
+    const tokens = await signIn(h, bot, { username: 'dave' })
+    const res = await exchange(
+      h,
+      { audience: 'https://as.tickets.example', subject_token: tokens.id_token },
+      { client: bot },
+    )
+    expect(res.status).toBe(200)
+    expect(res.body.scope).toBe('tickets.read')
+
+    // Disabling the connection through the API stops issuance at once.
+    await api('PATCH', `/connections/${connection.body.id}`, { enabled: false })
+    const refused = await exchange(
+      h,
+      { audience: 'https://as.tickets.example', subject_token: tokens.id_token },
+      { client: bot },
+    )
+    expect(refused.body.error).toBe('access_denied')
+
+    // The audit log answers by user, client, application and decision; it never holds the secret or the password.
+    const byUser = await api('GET', `/audit?user=${user.body.id}&action=id_jag.*`)
+    expect(byUser.body.events.map((e: { decision: string }) => e.decision)).toEqual(['deny', 'allow'])
+    const byApp = await api('GET', `/audit?application=${app.body.id}&decision=deny`)
+    expect(byApp.body.events[0]).toMatchObject({ reason: 'ERR_CONNECTION_DISABLED', clientId: 'support-bot' })
+    const changes = await api('GET', '/audit?client=support-bot&decision=change')
+    expect(changes.body.events.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['admin.client.create', 'admin.connection.create', 'admin.connection.disable']),
+    )
+    expect(changes.body.events[0].actor.type).toBe('api_key')
+    const everything = JSON.stringify((await h.store.audit.query({ limit: 500 })).events)
+    expect(everything).not.toContain(secret)
+    expect(everything).not.toContain(PASSWORD)
+  })
+
+  test('key rotation through the API applies at once to ID tokens and ID-JAGs', async () => {
+    const before = await api('GET', '/keys')
+    const rotated = await api('POST', '/keys/rotate')
+    expect(rotated.status).toBe(201)
+    expect(rotated.body.kid).not.toBe(before.body.keys[0].kid)
+    const tokens = await signIn(h, h.clients.agent)
+    expect(decodeProtectedHeader(tokens.id_token).kid).toBe(rotated.body.kid)
+    const listed = await api('GET', '/keys')
+    expect(listed.body.keys.map((k: { status: string }) => k.status)).toEqual(['current', 'previous'])
+  })
+
+  test('errors: conflict 409, unknown field 400, unknown row 404, client secret rotation', async () => {
+    expect((await api('POST', '/users', { username: 'alice' })).status).toBe(409)
+    expect((await api('POST', '/users', { username: 'eve', admin: true })).status).toBe(400)
+    expect((await api('GET', '/users/nobody')).status).toBe(404)
+    expect((await api('GET', '/nothing-here')).status).toBe(404)
+    const rotated = await api('POST', '/clients/agent/secret')
+    expect(rotated.body.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const old = await exchange(
+      h,
+      { audience: 'https://as.chat.example', subject_token: 'x' },
+      { client: h.clients.agent },
+    )
+    expect(old.status).toBe(401)
+  })
+})

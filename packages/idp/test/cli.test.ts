@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { openStore } from '@openxaa/store'
+import { afterAll, describe, expect, test } from 'vitest'
+import { runCli } from '../src/cli/main.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'openxaa-idp-cli-'))
+const env = {
+  OPENXAA_DATABASE_URL: `sqlite:${join(dir, 'idp.db')}`,
+  OPENXAA_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+  OPENXAA_DATA_DIR: dir,
+  OPENXAA_PASSWORD_HASH_COST: '12',
+  USER: 'ops',
+}
+
+async function cli(argv: string[], stdin = '') {
+  const out: string[] = []
+  const err: string[] = []
+  let stop: (() => Promise<void>) | undefined
+  const code = await runCli(
+    argv,
+    {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      readStdin: async () => stdin,
+      env,
+      openStore: (url) => openStore({ url: url ?? env.OPENXAA_DATABASE_URL, env }),
+    },
+    (s) => {
+      stop = s
+    },
+  )
+  return { code, out: out.join('\n'), err: err.join('\n'), stop }
+}
+
+describe('openxaa-idp command line', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('configures a deployment on the store, audited as the cli', async () => {
+    expect(
+      await cli(['user', 'add', 'alice', '--email', 'alice@acme.example', '--admin', '--password-stdin'], 'pw-1\n'),
+    ).toMatchObject({ code: 0 })
+    expect((await cli(['group', 'add', 'engineering'])).code).toBe(0)
+    expect((await cli(['member', 'add', 'engineering', 'alice'])).code).toBe(0)
+    const client = await cli([
+      'client',
+      'add',
+      'agent',
+      '--name',
+      'Agent',
+      '--redirect-uri',
+      'http://127.0.0.1:8080/cb',
+      '--first-party',
+    ])
+    expect(client.out).toMatch(/client secret \(shown once, store it now\): [A-Za-z0-9_-]{43}/)
+    expect((await cli(['app', 'add', 'Chat', '--issuer', 'https://as.chat.example', '--alias', 'urn:chat'])).code).toBe(
+      0,
+    )
+    expect(
+      (
+        await cli([
+          'resource',
+          'add',
+          'urn:chat',
+          'https://mcp.chat.example',
+          '--scope',
+          'chat.read',
+          '--scope',
+          'chat.write',
+        ])
+      ).code,
+    ).toBe(0)
+    expect((await cli(['app', 'client-id', 'set', 'urn:chat', 'agent', 'f53f191f'])).out).toContain('f53f191f')
+    const conn = await cli([
+      'connection',
+      'add',
+      '--client',
+      'agent',
+      '--app',
+      'https://as.chat.example',
+      '--resource',
+      'https://mcp.chat.example',
+      '--group',
+      'engineering',
+      '--scope',
+      'chat.read',
+      '--consent-by',
+      'alice',
+    ])
+    expect(conn.code).toBe(0)
+    const id = /connection (\S+) created/.exec(conn.out)![1]!
+    expect((await cli(['connection', 'disable', id])).code).toBe(0)
+    expect((await cli(['connection', 'list'])).out).toContain('disabled')
+    expect((await cli(['block', 'add', 'user', 'alice', '--until', '2099-01-01T00:00:00Z'])).code).toBe(0)
+    expect((await cli(['keys', 'rotate'])).out).toMatch(/new signing key \S+ \(ES256\)/)
+    expect((await cli(['user', 'disable', 'alice'])).code).toBe(0)
+    expect((await cli(['user', 'list'])).out).toMatch(/alice\s+disabled/)
+
+    const audit = await cli(['audit', 'list', '--decision', 'change', '--json', '--limit', '100'])
+    const events = JSON.parse(audit.out).events as { action: string; actor: { type: string; id: string } }[]
+    expect(events.every((e) => e.actor.type === 'cli' && e.actor.id === 'ops')).toBe(true)
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'admin.user.create',
+        'admin.client.create',
+        'admin.connection.disable',
+        'admin.block.create',
+        'admin.keys.rotate',
+        'admin.user.disable',
+      ]),
+    )
+    expect(audit.out).not.toContain('pw-1')
+  })
+
+  test('usage mistakes exit 2 with the command help; refusals exit 1 without secrets', async () => {
+    expect(await cli(['user', 'frob'])).toMatchObject({ code: 2 })
+    const missing = await cli(['app', 'add', 'X'])
+    expect(missing.code).toBe(2)
+    expect(missing.err).toContain('--issuer is required')
+    const dup = await cli(['group', 'add', 'engineering'])
+    expect(dup).toMatchObject({ code: 1 })
+    expect(dup.err).toContain('already exists')
+    expect((await cli(['connection', 'add', '--help'])).out).toContain('usage: openxaa-idp connection add')
+  })
+
+  test('serve starts the IdP on the configured port and issuer', async () => {
+    const run = await cli(['serve', '--port', '0', '--issuer', 'http://127.0.0.1:9999', '--tenant', 'acme'])
+    expect(run.code).toBe(0)
+    expect(run.out).toContain('issuer http://127.0.0.1:9999')
+    await run.stop?.()
+  })
+
+  test('the bin runs from a fresh clone with node --conditions=openxaa-source --import tsx', async () => {
+    const root = resolve(import.meta.dirname, '../../..')
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=openxaa-source', '--import', 'tsx', 'packages/idp/src/bin/openxaa-idp.ts', '--help'],
+      { cwd: root, env: { ...process.env, ...env } },
+    )
+    expect(stdout).toContain('usage: openxaa-idp <command>')
+    expect(stdout).toContain('connection add')
+  })
+})
