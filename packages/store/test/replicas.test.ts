@@ -89,13 +89,24 @@ describe.skipIf(!pgUrl)('replicas on one PostgreSQL server', () => {
     ;[a, b] = await Promise.all([open(), open()])
     expect(await ledger(a)).toEqual(migrations.map((m) => m.name))
     const tables = await a.db.introspection.getTables()
-    expect(tables.map((t) => t.name).sort()).toEqual([
-      'audit_event',
-      'oidc_model',
-      'openxaa_migration',
-      'replay_jti',
-      'signing_key',
-    ])
+    // "One correct schema" = exactly what one store migrating alone builds, table by table and column by column.
+    const alone = await postgresSchema(pgUrl!)
+    const reference = await openStore({
+      url: pgUrl!,
+      schema: alone.schema,
+      keyEncryptionKey: TEST_KEK,
+      maxConnections: 2,
+    })
+    try {
+      const shape = (ts: typeof tables) =>
+        ts.map((t) => `${t.name}(${t.columns.map((c) => `${c.name}:${c.dataType}`).join(',')})`).sort()
+      const referenceTables = (await reference.db.introspection.getTables()).filter((t) => t.schema === alone.schema)
+      expect(shape(tables.filter((t) => t.schema === schema))).toEqual(shape(referenceTables))
+      expect(tables.filter((t) => t.schema === schema).map((t) => t.name)).toContain('replay_jti')
+    } finally {
+      await reference.close()
+      await alone.drop()
+    }
     expect(tables.every((t) => t.schema === schema)).toBe(true)
     // A third replica and the CLI find nothing left to do.
     expect((await b.migrate()).applied).toEqual([])
