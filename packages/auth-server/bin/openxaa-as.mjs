@@ -1,21 +1,21 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources with tsx in a clone (no build needed, never a stale dist/), or the compiled CLI where
-// the sources or tsx are absent (an installed package).
-import { spawnSync } from 'node:child_process'
+// `openxaa-as`. In a clone of the repository (sources and tsx present) it runs the TypeScript sources in this very
+// process: a resolve hook adds the workspace's "openxaa-source" export condition and tsx compiles on the fly, so no
+// build is needed and signals reach the server directly. An installed package runs the compiled dist/ instead.
 import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { register } from 'node:module'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const source = join(root, 'src', 'bin', 'openxaa-as.ts')
-let tsx = false
+const source = new URL('../src/bin/openxaa-as.ts', import.meta.url)
+let tsx
 try {
-  import.meta.resolve('tsx')
-  tsx = true
+  tsx = import.meta.resolve('tsx/esm/api')
 } catch {}
-const args =
-  tsx && existsSync(source)
-    ? ['--conditions=openxaa-source', '--import', 'tsx', source]
-    : [join(root, 'dist', 'bin', 'openxaa-as.js')]
-const { status, signal } = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' })
-process.exitCode = status ?? (signal ? 1 : 0)
+if (tsx !== undefined && existsSync(source)) {
+  register(
+    'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "openxaa-source"] }) }',
+  )
+  ;(await import(tsx)).register()
+  await import(source.href)
+} else {
+  await import(new URL('../dist/bin/openxaa-as.js', import.meta.url).href)
+}

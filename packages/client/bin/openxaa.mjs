@@ -1,25 +1,22 @@
 #!/usr/bin/env node
-// The `openxaa` command. An installed (built) package runs dist/cli/main.js; a fresh clone of the repository,
-// with no build, runs the TypeScript sources through tsx and the workspace "source" export condition
-// (OPENXAA_FROM_SOURCE=1 forces the sources, for development after a build).
-
-import { spawnSync } from 'node:child_process'
+// `openxaa`. In a clone of the repository (sources and tsx present) it runs the TypeScript sources in this very
+// process: a resolve hook adds the workspace's "openxaa-source" export condition and tsx compiles on the fly, so no
+// build is needed and a stale dist/ is never run. An installed package runs the compiled dist/ instead.
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { register } from 'node:module'
 
-const built = new URL('../dist/cli/main.js', import.meta.url)
-if (existsSync(built) && process.env.OPENXAA_FROM_SOURCE !== '1') {
-  const { runFromProcess } = await import(built.href)
-  await runFromProcess()
-} else {
-  const source = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url))
-  const tsx = import.meta.resolve('tsx')
-  const child = spawnSync(
-    process.execPath,
-    ['--conditions=openxaa-source', '--import', tsx, source, ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-    },
+const source = new URL('../src/cli/main.ts', import.meta.url)
+let tsx
+try {
+  tsx = import.meta.resolve('tsx/esm/api')
+} catch {}
+let entry = new URL('../dist/cli/main.js', import.meta.url)
+if (tsx !== undefined && existsSync(source)) {
+  register(
+    'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "openxaa-source"] }) }',
   )
-  process.exitCode = child.status ?? 1
+  ;(await import(tsx)).register()
+  entry = source
 }
+const { runFromProcess } = await import(entry.href)
+await runFromProcess()

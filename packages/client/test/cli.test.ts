@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SignJWT } from 'jose'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createTestKey } from './fixtures/support.js'
 import { AS_A_CLIENT, AS_B_CLIENT, IDP_CLIENT, startWorld, type World } from './fixtures/world.js'
 
@@ -239,10 +239,32 @@ describe('runCli in process (the same code, without a child process)', () => {
     expect(out.stdout).toContain('Exit codes: 0 ok, 1 usage or configuration, 2 sign-in required, 3 refused by policy')
   })
 
-  test('openxaa idp / as: the extension point names the package that provides the command', async () => {
+  test('openxaa idp: the command comes from @openxaa/idp/cli, writing through the CLI', async () => {
     const { runCli } = await import('../src/cli/main.js')
     const { io: cliIo, out } = io()
-    expect(await runCli(['as', 'serve'], cliIo)).toBe(1)
-    expect(out.stderr).toContain('"openxaa as" is provided by @openxaa/auth-server')
+    expect(await runCli(['idp', '--help'], cliIo)).toBe(0)
+    expect(out.stdout).toContain('usage: openxaa-idp <command>')
+  })
+
+  test('openxaa as: the command comes from @openxaa/auth-server/cli', async () => {
+    const { runCli } = await import('../src/cli/main.js')
+    const { io: cliIo } = io()
+    const printed: string[] = []
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line))
+    try {
+      expect(await runCli(['as', '--help'], cliIo)).toBe(0)
+    } finally {
+      log.mockRestore()
+    }
+    expect(printed.join('\n')).toContain('usage: openxaa-as <command>')
+  })
+
+  test('a delegated command whose package is not installed names the package to install', async () => {
+    const { runDelegated } = await import('../src/cli/delegate.js')
+    const { io: cliIo } = io()
+    const missing = { summary: 'x', module: '@openxaa/not-installed/cli', installs: '@openxaa/not-installed' }
+    await expect(runDelegated('x', missing, [], cliIo)).rejects.toThrow(
+      '"openxaa x" is provided by @openxaa/not-installed, which is not installed',
+    )
   })
 })
