@@ -2,26 +2,15 @@
  * Managed connections and blocks. A connection records who granted consent on behalf of the organization, and when;
  * disabling one or adding a block stops issuance at the next request (the grant handler reads them every time).
  */
-import type { IdpBlock, IdpBlockKind, IdpConnection, IdpConnectionPatch } from '@openxaa/store'
+import type { IdpBlock, IdpBlockKind, IdpConnection, IdpConnectionInput, IdpConnectionPatch } from '@openxaa/store'
 import { type AdminContext, audited } from '../context.js'
 import { AdminError, found } from '../errors.js'
 
-/** Fields of a new managed connection. */
-export interface NewConnection {
-  clientId: string
-  applicationId: string
-  resource: string
-  /** Group ids whose members may use it. */
-  groups: string[]
-  /** The most scopes it allows; each must be offered by the resource. */
-  scopes: string[]
-  enabled?: boolean
-  maxAuthAge?: number | null
-  /** Who granted consent on behalf of the organization: explicit, never implied. */
-  consentGrantedBy: string
-  /** When (epoch ms); default now. */
-  consentGrantedAt?: number
-}
+/**
+ * Fields of a new managed connection: the store's input without an id. `groups` are group ids; each of `scopes` must
+ * be offered by the resource; `consentGrantedBy` is explicit, never implied.
+ */
+export type NewConnection = Omit<IdpConnectionInput, 'id'>
 
 async function checkConnection(
   ctx: AdminContext,
