@@ -78,7 +78,7 @@ describe('npm start, driven as a user would', () => {
     ports = []
     for (let i = 0; i < 5; i++) ports.push(await freePort())
     const [idp, notesAs, notesMcp, tasksAs, tasksMcp] = ports.map(String)
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       OPENXAA_DEMO_IDP_PORT: idp,
       OPENXAA_DEMO_NOTES_AS_PORT: notesAs,
