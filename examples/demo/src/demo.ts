@@ -69,7 +69,6 @@ const RESET_HINT = 'start over with: npm start -- --reset'
 export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1'
   const clock = deps.clock ?? Date.now
-  if (options.reset) await resetDemoData(options)
   const bound = await bindPorts(host, {
     idp: { name: 'the Acme IdP', port: options.ports.idp },
     notesAs: { name: 'the Notes authorization server', port: options.ports.notesAs },
@@ -97,6 +96,8 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
   }
 
   try {
+    // After the ports: a start that cannot run must not have deleted anything.
+    if (options.reset) await resetDemoData(options)
     let state = readState(options.dataDir)
     if (state !== undefined) {
       const moved = movedUrls(state, urls)
