@@ -3,7 +3,7 @@
 // the IdP's own pages, tools on both MCP servers, and a call refused by policy with its exit code. Then SIGTERM: the
 // demo exits 0 and every port is free again.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +12,25 @@ import { READY_LINE, userNamed, WALKTHROUGH_SIGN_INS } from '../src/index.js'
 import { approveDeviceCode } from './support/browser.js'
 
 const root = join(import.meta.dirname, '../../..')
+
+/**
+ * The commands of docs/quickstart.md's shell blocks a user types once the demo runs (not `npm install` / `npm start`),
+ * in order, with what their trailing comments promise: `# approve as <user>` for a device sign-in, `# exits <n>`.
+ */
+function quickstartCommands(): { line: string; approveAs?: string; exit: number }[] {
+  const text = readFileSync(join(root, 'docs/quickstart.md'), 'utf8')
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!)
+  return blocks
+    .flatMap((block) => block.split('\n').map((l) => l.trim()))
+    .filter((l) => l !== '' && !l.startsWith('#') && !/^npm (install|start)\b/.test(l))
+    .map((l) => {
+      const comment = / {2,}# (.*)$/.exec(l)
+      const line = comment ? l.slice(0, comment.index).trim() : l
+      const approveAs = /approve as (\w+)/.exec(comment?.[1] ?? '')?.[1]
+      const exit = Number(/exits (\d)/.exec(comment?.[1] ?? '')?.[1] ?? 0)
+      return { line, exit, ...(approveAs === undefined ? {} : { approveAs }) }
+    })
+}
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -111,44 +130,42 @@ describe('npm start, driven as a user would', () => {
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  test('the printed commands sign in once, reach both servers, and show a refusal by policy', async () => {
+  test('the quickstart, with every command the demo printed, as printed: one sign-in, both servers, a refusal', async () => {
     const idp = `http://127.0.0.1:${ports[0]}`
     expect(output).toContain(`Acme IdP                     ${idp}`)
     expect(output).toContain(`Admin console: ${idp}/console`)
-    const commands = output
+    const printed = output
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line.startsWith('OPENXAA_HOME='))
-    expect(commands).toHaveLength(7)
-    const [signIn, createNote, addTask, listNotes, listTasks, signInAgain, refused] = commands as [string, ...string[]]
-    for (const c of commands) expect(c).toContain(' npm run -s openxaa -- ')
+    expect(printed).toHaveLength(7)
+    for (const c of printed) expect(c).toContain(` npm run -s openxaa -- `)
 
-    const login = await deviceLogin(signIn, idp, WALKTHROUGH_SIGN_INS[0])
-    expect(login.stderr).toContain(`open ${idp}/device and enter the code`)
-    expect(login).toMatchObject({ code: 0 })
-    expect(login.stdout).toMatch(/^Signed in as /)
+    // The quickstart's commands, for this demo's data folder: the printed ones appear in it verbatim and in order.
+    const steps = quickstartCommands().map((step) => ({ ...step, line: step.line.replaceAll('data/demo', dataDir) }))
+    const lines = steps.map((step) => step.line)
+    const at: number[] = []
+    for (const c of printed) {
+      at.push(lines.indexOf(c, (at.at(-1) ?? -1) + 1))
+      expect(at.at(-1), `printed command in the quickstart: ${c}`).toBeGreaterThanOrEqual(0)
+    }
 
-    const note = await sh(createNote!)
-    expect(note).toMatchObject({ code: 0, stderr: '' })
-    expect(JSON.parse(note.stdout)).toMatchObject({ id: 1, title: 'Hello from the demo' })
-    const task = await sh(addTask!)
-    expect(task).toMatchObject({ code: 0 })
-    expect(JSON.parse(task.stdout)).toMatchObject({ id: 1, title: 'Try cross-app access', done: false })
-    expect(JSON.parse((await sh(listNotes!)).stdout)).toEqual([
-      expect.objectContaining({ title: 'Hello from the demo' }),
-    ])
-    expect(JSON.parse((await sh(listTasks!)).stdout)).toEqual([
-      expect.objectContaining({ title: 'Try cross-app access' }),
-    ])
-
-    expect(signInAgain).toBe(signIn)
-    const bob = await deviceLogin(signInAgain!, idp, WALKTHROUGH_SIGN_INS[1])
-    expect(bob).toMatchObject({ code: 0 })
-    const denied = await sh(refused!)
-    expect(denied.code).toBe(3)
-    expect(denied.stdout).toBe('')
-    expect(denied.stderr).toMatch(/refused \(access_denied\): the user is not assigned to this resource/)
-  }, 60_000)
+    for (const [i, step] of steps.entries()) {
+      const run = step.approveAs ? await deviceLogin(step.line, idp, step.approveAs) : await sh(step.line)
+      expect(run.code, `${step.line}\n${run.stderr}`).toBe(step.exit)
+      if (i === at[0]) expect(run.stderr).toContain(`open ${idp}/device and enter the code`)
+      if (step.approveAs) expect(run.stdout).toMatch(/^Signed in as /)
+      if (i === at[1]) expect(JSON.parse(run.stdout)).toMatchObject({ title: 'Hello from the demo' })
+      if (i === at[2]) expect(JSON.parse(run.stdout)).toMatchObject({ title: 'Try cross-app access' })
+      if (i === at[6]) {
+        expect(run.stdout).toBe('')
+        expect(run.stderr).toMatch(/refused \(access_denied\): the user is not assigned to this resource/)
+      }
+      if (step.line.includes(' inspect '))
+        expect(run.stdout).toContain(`audience   ${`http://127.0.0.1:${ports[2]}/mcp`}`)
+    }
+    expect(steps.filter((s) => s.approveAs).map((s) => s.approveAs)).toEqual([...WALKTHROUGH_SIGN_INS])
+  }, 90_000)
 
   test('SIGTERM stops everything: exit code 0, every port free', async () => {
     demo.kill('SIGTERM')
