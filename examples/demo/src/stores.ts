@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Clock, openStore, type Store } from '@openxaa/store'
 import pg from 'pg'
+import { DemoStartError } from './listen.js'
 import type { DemoSettings } from './settings.js'
 
 /** The roles that keep data in a store. */
@@ -35,9 +36,24 @@ const sqliteFile = (role: StoreRole) => `${role.replace('_', '-')}.db`
 /** The PostgreSQL schema of a role. */
 export const schemaOf = (prefix: string, role: StoreRole) => `${prefix}_${role}`
 
+/** Where a PostgreSQL URL points, without its user or password. */
+function whereIs(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`
+  } catch {
+    return 'the configured database'
+  }
+}
+
 async function withPostgres<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
+  try {
+    await client.connect()
+  } catch (err) {
+    await client.end().catch(() => {})
+    throw new DemoStartError(`cannot reach PostgreSQL at ${whereIs(url)}: ${(err as Error).message}`)
+  }
   try {
     return await fn(client)
   } finally {

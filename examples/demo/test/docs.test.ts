@@ -1,7 +1,7 @@
 // Every command in the shell blocks of the guides works as written. The IdP and authorization-server administration
 // commands run in-process (the same `runCli` the `npm run -s idp` and `npx openxaa-as` shims call) on fresh SQLite
-// files, in the order the guides give them; `npm start` lines must parse; the quickstart's `openxaa` lines are run by
-// npm-start.test.ts against the real demo. A shell line that none of these covers fails the test, so a new command
+// files (the quickstart's on a running demo's), in the order the guides give them; `npm start` lines must parse; the
+// quickstart's `openxaa` lines are run by npm-start.test.ts against the real `npm start`. A shell line that none of these covers fails the test, so a new command
 // cannot enter the docs untried.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest'
 import { runCli as runAsCli } from '../../../packages/auth-server/src/cli/main.js'
 import { runCli as runIdpCli } from '../../../packages/idp/src/cli/main.js'
 import { parseSettings } from '../src/index.js'
+import { startTestDemo, TestClock } from './support/world.js'
 
 const root = join(import.meta.dirname, '../../..')
 const GUIDES = ['quickstart.md', 'mcp-server.md', 'ai-client.md', 'run-the-idp.md', 'security-model.md']
@@ -47,7 +48,7 @@ function words(line: string): string[] {
 const dir = mkdtempSync(join(tmpdir(), 'openxaa-docs-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** Runs `[printf '<stdin>' |] npm run -s idp -- <args>` in-process on the docs' IdP database. */
+/** Runs `[printf '<stdin>' |] npm run -s idp -- <args>` in-process (on the docs' IdP database without --database-url). */
 async function idp(line: string): Promise<{ code: number; out: string[]; err: string[] }> {
   const piped = /^printf '([^']*)' \| (.*)$/.exec(line)
   const argv = words(piped?.[2] ?? line)
@@ -59,7 +60,7 @@ async function idp(line: string): Promise<{ code: number; out: string[]; err: st
     err: (l) => err.push(l),
     readStdin: async () => piped?.[1] ?? '',
     env: { OPENXAA_PASSWORD_HASH_COST: '12', USER: 'docs' },
-    openStore: () => openStore({ url: `sqlite:${join(dir, 'idp.db')}`, dataDir: dir }),
+    openStore: (url) => openStore({ url: url ?? `sqlite:${join(dir, 'idp.db')}`, dataDir: dir }),
   })
   return { code, out, err }
 }
@@ -107,6 +108,21 @@ describe('the commands of the guides work as written', () => {
   test('the key-encryption key one-liner prints 32 random bytes in base64url', () => {
     const run = spawnSync(process.execPath, ['-e', "console.log(crypto.randomBytes(32).toString('base64url'))"])
     expect(run.stdout.toString().trim()).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+
+  test("the quickstart's day-two IdP commands, on a running demo's database", async () => {
+    const demo = await startTestDemo(new TestClock())
+    try {
+      const lines = shellLines('quickstart.md').filter((l) => l.startsWith('npm run -s idp -- '))
+      expect(lines.length).toBeGreaterThan(0)
+      for (const line of lines) {
+        const run = await idp(line.replaceAll('data/demo', demo.dataDir))
+        expect(run.code, `${line}\n${run.err.join('\n')}`).toBe(0)
+        if (line.includes(' audit list ')) expect(run.out.join('\n')).toContain('admin.connection.create')
+      }
+    } finally {
+      await demo.close()
+    }
   })
 
   test("run-the-idp.md, then mcp-server.md: the IdP's and the AS's administration, in order", async () => {

@@ -85,6 +85,14 @@ describe('refusals to start', () => {
     }
   })
 
+  test('an unreachable PostgreSQL is named without its password, and nothing stays bound', async () => {
+    const url = 'postgres://demo:s3cret-password@127.0.0.1:1/openxaa'
+    const err = await startDemo({ ...options, ports: zero, databaseUrl: url }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DemoStartError)
+    expect((err as Error).message).toMatch(/^cannot reach PostgreSQL at 127\.0\.0\.1:1\/openxaa: /)
+    expect((err as Error).message).not.toContain('s3cret')
+  })
+
   test('a demo seeded for other ports says so and offers --reset', async () => {
     const demo = await startDemo({ ...options, ports: zero }, { passwordHashCost: 12 })
     await demo.close()
