@@ -1,5 +1,5 @@
-// The end-to-end scenario of the issue on the loopback fixtures (see scenarios/one-sign-in.ts to run it on the real
-// servers).
+// The end-to-end scenario of the issue on the loopback fixtures; examples/demo/test/one-sign-in.test.ts runs the same
+// scenario on the real servers.
 
 import { startWorld } from './fixtures/world.js'
 import { defineOneSignInScenario } from './scenarios/one-sign-in.js'

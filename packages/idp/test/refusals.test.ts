@@ -48,6 +48,8 @@ describe('token exchange refusals', () => {
     error: string
     reason: string
     extra?: Record<string, unknown>
+    /** What the public description must say, when it is the caller's only way to know why. */
+    description?: RegExp
     setup?: () => Promise<unknown>
     teardown?: () => Promise<unknown>
   }
@@ -198,6 +200,8 @@ describe('token exchange refusals', () => {
       status: 400,
       error: 'access_denied',
       reason: 'ERR_USER_DISABLED',
+      // The client holds this user's valid ID token: it may learn why, and tell the user (issue 7).
+      description: /user account is disabled/,
     },
     ...(['user', 'client', 'application'] as const).map(
       (kind): Attack => ({
@@ -248,6 +252,7 @@ describe('token exchange refusals', () => {
         expect(res.body.error_description).toBeTypeOf('string')
         expect(res.body.access_token).toBeUndefined()
         if (attack.extra) expect(res.body).toMatchObject(attack.extra)
+        if (attack.description) expect(res.body.error_description).toMatch(attack.description)
         expect(res.headers.get('cache-control')).toBe('no-store')
         const event = await lastDecision()
         expect(event).toMatchObject({ decision: 'deny', reason: attack.reason })

@@ -5,7 +5,7 @@ import {
   TOKEN_TYPE_ID_JAG,
   verifyIdJag,
 } from '@openxaa/protocol'
-import { decodeProtectedHeader } from 'jose'
+import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CHAT_ISSUER, CHAT_MCP, exchange, type Harness, signIn, startHarness, TENANT } from './support/harness.js'
 
@@ -63,8 +63,29 @@ describe('sign-in (code + PKCE through the sign-in form) and ID-JAG issuance', (
       scope: 'chat.read chat.history',
       tenant: TENANT,
       email: 'alice@acme.example',
+      // What resource ASes require before linking by email (2(d) step 10).
+      email_verified: true,
     })
     expect(verified.claims.exp - verified.claims.iat).toBe(300)
     expect(typeof verified.claims.auth_time).toBe('number')
+  })
+
+  test('an unverified email is never put in an ID-JAG, so no resource AS can link an account by it', async () => {
+    await h.store.idp.users.update(h.users.carol, { email: 'carol@acme.example', emailVerified: false })
+    try {
+      const tokens = await signIn(h, h.clients.agent, { username: 'carol' })
+      const res = await exchange(
+        h,
+        { audience: CHAT_ISSUER, resource: CHAT_MCP, subject_token: tokens.id_token },
+        { client: h.clients.agent },
+      )
+      expect(res.status).toBe(200)
+      const claims = decodeJwt(res.body.access_token as string)
+      expect(claims.sub).toBe(h.users.carol)
+      expect(claims.email).toBeUndefined()
+      expect(claims.email_verified).toBeUndefined()
+    } finally {
+      await h.store.idp.users.update(h.users.carol, { email: null, emailVerified: false })
+    }
   })
 })

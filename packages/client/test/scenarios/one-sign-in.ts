@@ -1,24 +1,39 @@
-// The issue's end-to-end scenario, written against a small interface so that it runs on the loopback fixtures today
-// and, unchanged, on the real IdP, resource ASes and demo MCP servers once they exist: a test that can start those
-// implements ScenarioWorld and calls defineOneSignInScenario.
+// The issue's end-to-end scenario, written against a small interface so that it runs both on the loopback fixtures
+// (scenario.test.ts) and on the real IdP, resource ASes and demo MCP servers (examples/demo/test/one-sign-in.test.ts):
+// a test that can start a world implements ScenarioWorld and calls defineOneSignInScenario.
 
 import { Client } from '@modelcontextprotocol/client'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type XaaClient, XaaError } from '../../src/index.js'
 import { createXaaTransport } from '../../src/mcp-v2/index.js'
 
+/** A tool call that carries `text` to the server and back: `echo` with `{ text }` unless said otherwise. */
+export interface EchoTool {
+  tool: string
+  arguments(text: string): Record<string, unknown>
+  /** The text sent, found in the tool's text content. */
+  read(content: string): string
+}
+
+/** An MCP server of the world: its URL, and the tool that echoes when it has no `echo` tool. */
+export type ScenarioServer = string | { url: string; echo: EchoTool }
+
+const ECHO: EchoTool = { tool: 'echo', arguments: (text) => ({ text }), read: (content) => content }
+
 /** What the scenario needs from a world of servers. */
 export interface ScenarioWorld {
-  /** Two MCP servers of two vendors (two resource ASes), each with an `echo` tool taking `{ text }`. */
-  servers: [string, string]
+  /** Two MCP servers of two vendors (two resource ASes), each able to echo a text (see {@link ScenarioServer}). */
+  servers: [ScenarioServer, ScenarioServer]
   /** A client configured for the IdP and both ASes, whose `openBrowser` completes the sign-in without a person. */
   client(hooks: { onBrowserOpened(): void }): XaaClient
   /** Moves the clock that the client and every server share. */
   advanceClock(seconds: number): void
   /** Disables the signed-in user at the IdP. */
   disableUser(): Promise<void>
+  /** What the refusal after {@link disableUser} must say, when the world's IdP says why. */
+  disabledReason?: RegExp
   /** How many ID-JAGs the IdP has issued (to see renewals); undefined when the world cannot tell. */
-  idJagsIssued?(): number
+  idJagsIssued?(): number | Promise<number>
   close(): Promise<void>
 }
 
@@ -32,12 +47,14 @@ export function defineOneSignInScenario(name: string, start: () => Promise<Scena
     let xaa: XaaClient
     let signIns = 0
 
-    async function echo(url: string, text: string): Promise<string> {
+    async function echo(server: ScenarioServer, text: string): Promise<string> {
+      const { url, echo: tool } = typeof server === 'string' ? { url: server, echo: ECHO } : server
       const mcp = new Client({ name: 'scenario', version: '1.0.0' })
       await mcp.connect(createXaaTransport(xaa, url))
       try {
-        const result = await mcp.callTool({ name: 'echo', arguments: { text } })
-        return (result.content as { text?: string }[]).map((c) => c.text).join('')
+        const result = await mcp.callTool({ name: tool.tool, arguments: tool.arguments(text) })
+        if (result.isError === true) throw new Error(`${tool.tool} reported an error`)
+        return tool.read((result.content as { text?: string }[]).map((c) => c.text).join(''))
       } finally {
         await mcp.close()
       }
@@ -57,10 +74,10 @@ export function defineOneSignInScenario(name: string, start: () => Promise<Scena
     })
 
     test('access tokens are renewed after they expire, without a sign-in', async () => {
-      const before = world.idJagsIssued?.()
+      const before = await world.idJagsIssued?.()
       world.advanceClock(tokenLifetime + 1)
       expect(await echo(world.servers[0], 'after expiry')).toBe('after expiry')
-      if (before !== undefined) expect(world.idJagsIssued!()).toBeGreaterThan(before)
+      if (before !== undefined) expect(await world.idJagsIssued!()).toBeGreaterThan(before)
       expect(signIns).toBe(1)
     })
 
@@ -72,6 +89,7 @@ export function defineOneSignInScenario(name: string, start: () => Promise<Scena
       expect(cause, 'an XaaError reaches the caller').toBeInstanceOf(XaaError)
       expect(cause?.kind === 'policy' || cause?.kind === 'sign-in').toBe(true)
       expect(cause?.message).toMatch(/refused|denied|disabled/)
+      if (world.disabledReason) expect(cause?.message).toMatch(world.disabledReason)
     })
   })
 }

@@ -100,6 +100,7 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
   const rasClientId = (await store.idp.applications.clientIdAt(application.id, clientId)) ?? clientId
   const key = await store.keys.current(IDP_KEY_PURPOSE)
   const jti = randomBytes(16).toString('base64url')
+  const email = application.includeEmail && user.emailVerified ? (user.email ?? undefined) : undefined
   const idJag = await mintIdJag(
     {
       jti,
@@ -112,8 +113,11 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
       ...(decision.grantedScopes.length > 0 ? { scope: decision.grantedScopes.join(' ') } : {}),
       tenant: options.tenant,
       ...(subject.authTime === undefined ? {} : { auth_time: subject.authTime }),
-      ...(application.includeEmail && user.email !== null && user.emailVerified ? { email: user.email } : {}),
+      ...(email === undefined ? {} : { email }),
       ...(jkt === undefined ? {} : { cnf: { jkt } }),
+      // Only a verified address is ever sent, and said to be verified: resource ASes link accounts by email only
+      // when `email_verified` is true (spec 2(d) step 10; an ID-JAG may carry any ID Token claim, 2(c)).
+      ...(email === undefined ? {} : { extra: { email_verified: true } }),
     },
     { kid: key.kid, alg: key.alg as 'ES256', privateKey: key.privateKey },
     { now: nowSeconds },

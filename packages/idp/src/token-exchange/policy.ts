@@ -49,7 +49,8 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
     )
   }
   if (input.user.status !== 'active') {
-    throw deny('ERR_USER_DISABLED', 'the user may not use this resource', '2(b).4', 'user is disabled')
+    // Said plainly: the caller holds this user's valid subject token, and the user needs to know why (issue 7).
+    throw deny('ERR_USER_DISABLED', 'the user account is disabled at the IdP', '2(b).4', 'user is disabled')
   }
   const connection = input.connection
   if (connection === undefined) {

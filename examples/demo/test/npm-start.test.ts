@@ -1,0 +1,176 @@
+// The demo as a user runs it: the real `npm start` (in a temp data folder, on free ports), then every `openxaa`
+// command exactly as the demo printed it, through a shell from the repository root: a device sign-in approved through
+// the IdP's own pages, tools on both MCP servers, and a call refused by policy with its exit code. Then SIGTERM: the
+// demo exits 0 and every port is free again.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { READY_LINE, userNamed, WALKTHROUGH_SIGN_INS } from '../src/index.js'
+import { approveDeviceCode } from './support/browser.js'
+
+const root = join(import.meta.dirname, '../../..')
+
+/**
+ * The `openxaa` commands of docs/quickstart.md's shell blocks, in order, with what their trailing comments promise:
+ * `# approve as <user>` for a device sign-in, `# exits <n>`. (docs.test.ts runs the guide's IdP commands.)
+ */
+function quickstartCommands(): { line: string; approveAs?: string; exit: number }[] {
+  const text = readFileSync(join(root, 'docs/quickstart.md'), 'utf8')
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!)
+  return blocks
+    .flatMap((block) => block.split('\n').map((l) => l.trim()))
+    .filter((l) => l.startsWith('OPENXAA_HOME='))
+    .map((l) => {
+      const comment = / {2,}# (.*)$/.exec(l)
+      const line = comment ? l.slice(0, comment.index).trim() : l
+      const approveAs = /approve as (\w+)/.exec(comment?.[1] ?? '')?.[1]
+      const exit = Number(/exits (\d)/.exec(comment?.[1] ?? '')?.[1] ?? 0)
+      return { line, exit, ...(approveAs === undefined ? {} : { approveAs }) }
+    })
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  const server = createServer()
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs one printed command line through a shell, from the repository root. */
+function sh(line: string, onStderr?: (text: string) => void): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', line], { cwd: root, env: { ...process.env, OPENXAA_DEBUG: '' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d
+      onStderr?.(stderr)
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Runs a printed `login --device` and approves its code at the IdP as `username`, like a person would. */
+async function deviceLogin(line: string, idp: string, username: string): Promise<Run> {
+  const user = userNamed(username)
+  let approval: Promise<void> | undefined
+  const run = await sh(line, (stderr) => {
+    const code = /enter the code ([A-Z0-9-]+)/.exec(stderr)?.[1]
+    if (code !== undefined && approval === undefined) {
+      approval = approveDeviceCode(idp, code, user.username, user.password)
+    }
+  })
+  await approval
+  return run
+}
+
+describe('npm start, driven as a user would', () => {
+  let demo: ChildProcess
+  let output = ''
+  let exit: Promise<number | null>
+  let ports: number[]
+  const dataDir = mkdtempSync(join(tmpdir(), 'openxaa-npm-start-'))
+
+  beforeAll(async () => {
+    ports = []
+    for (let i = 0; i < 5; i++) ports.push(await freePort())
+    const [idp, notesAs, notesMcp, tasksAs, tasksMcp] = ports.map(String)
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OPENXAA_DEMO_IDP_PORT: idp,
+      OPENXAA_DEMO_NOTES_AS_PORT: notesAs,
+      OPENXAA_DEMO_NOTES_MCP_PORT: notesMcp,
+      OPENXAA_DEMO_TASKS_AS_PORT: tasksAs,
+      OPENXAA_DEMO_TASKS_MCP_PORT: tasksMcp,
+    }
+    delete env.OPENXAA_DATABASE_URL
+    demo = spawn('npm', ['start', '--', '--data-dir', dataDir], { cwd: root, env })
+    exit = new Promise((resolve) => demo.on('exit', (code) => resolve(code)))
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ready line within 45 s:\n${output}`)), 45_000)
+      const seen = (d: Buffer) => {
+        output += d
+        if (output.includes(READY_LINE)) {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      demo.stdout!.on('data', seen)
+      demo.stderr!.on('data', (d: Buffer) => {
+        output += d
+      })
+      void exit.then((code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)))
+    })
+  }, 60_000)
+
+  afterAll(() => {
+    if (demo.exitCode === null) demo.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  test('the quickstart, with every command the demo printed, as printed: one sign-in, both servers, a refusal', async () => {
+    const idp = `http://127.0.0.1:${ports[0]}`
+    expect(output).toContain(`Acme IdP                     ${idp}`)
+    expect(output).toContain(`Admin console: ${idp}/console`)
+    const printed = output
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('OPENXAA_HOME='))
+    expect(printed).toHaveLength(7)
+    for (const c of printed) expect(c).toContain(` npm run -s openxaa -- `)
+
+    // The quickstart's commands, for this demo's data folder: the printed ones appear in it verbatim and in order.
+    const steps = quickstartCommands().map((step) => ({ ...step, line: step.line.replaceAll('data/demo', dataDir) }))
+    const lines = steps.map((step) => step.line)
+    const at: number[] = []
+    for (const c of printed) {
+      at.push(lines.indexOf(c, (at.at(-1) ?? -1) + 1))
+      expect(at.at(-1), `printed command in the quickstart: ${c}`).toBeGreaterThanOrEqual(0)
+    }
+
+    for (const [i, step] of steps.entries()) {
+      const run = step.approveAs ? await deviceLogin(step.line, idp, step.approveAs) : await sh(step.line)
+      expect(run.code, `${step.line}\n${run.stderr}`).toBe(step.exit)
+      if (i === at[0]) expect(run.stderr).toContain(`open ${idp}/device and enter the code`)
+      if (step.approveAs) expect(run.stdout).toMatch(/^Signed in as /)
+      if (i === at[1]) expect(JSON.parse(run.stdout)).toMatchObject({ title: 'Hello from the demo' })
+      if (i === at[2]) expect(JSON.parse(run.stdout)).toMatchObject({ title: 'Try cross-app access' })
+      if (i === at[6]) {
+        expect(run.stdout).toBe('')
+        expect(run.stderr).toMatch(/refused \(access_denied\): the user is not assigned to this resource/)
+      }
+      if (step.line.includes(' inspect '))
+        expect(run.stdout).toContain(`audience   ${`http://127.0.0.1:${ports[2]}/mcp`}`)
+    }
+    expect(steps.filter((s) => s.approveAs).map((s) => s.approveAs)).toEqual([...WALKTHROUGH_SIGN_INS])
+  }, 90_000)
+
+  test('SIGTERM stops everything: exit code 0, every port free', async () => {
+    demo.kill('SIGTERM')
+    expect(await exit).toBe(0)
+    expect(output).toContain('Stopped.')
+    for (const port of ports) expect(await portIsFree(port)).toBe(true)
+  })
+})
