@@ -32,7 +32,7 @@ export async function loadNames(store: Store): Promise<Names> {
 function actorText(event: AuditEvent, names: Names): string {
   const { type, id } = event.actor
   if (type === 'user') return `user ${names.users.get(id) ?? id}`
-  if (type === 'client') return `client ${names.clients.get(id) ?? id}`
+  if (type === 'client') return `client ${id}`
   return `${type} ${id}`
 }
 

@@ -14,6 +14,8 @@ const NODE_W = 250
 const NODE_H = 46
 const ROW = 66
 const TOP = 44
+const LABEL_W = 230
+const LABEL_ROW = 46
 const LEFT_X = 12
 const RIGHT_X = WIDTH - 12 - NODE_W
 
@@ -30,22 +32,6 @@ function shortUri(uri: string): string {
   }
 }
 
-function bezier(t: number, p0: number, p1: number, p2: number, p3: number): number {
-  const s = 1 - t
-  return s * s * s * p0 + 3 * s * s * t * p1 + 3 * s * t * t * p2 + t * t * t * p3
-}
-
-interface Placed {
-  x: number
-  y: number
-  w: number
-  h: number
-}
-
-function overlaps(a: Placed, b: Placed): boolean {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
-}
-
 /** What an edge says in words (its link's accessible name and the table's cells). */
 export function edgeWords(use: ConnectionUse, now: number): string {
   const state = use.connection.enabled ? '' : ', disabled'
@@ -54,7 +40,7 @@ export function edgeWords(use: ConnectionUse, now: number): string {
   return `${use.client.name} to ${use.application.name} (${shortUri(use.connection.resource)})${state}: ${users}, ${last}`
 }
 
-/** The SVG graph. */
+/** The SVG graph. Labels sit in a middle column, one slot per connection, so they never overlap. */
 export function ConnectionGraph({ uses, now, base }: { uses: ConnectionUse[]; now: number; base: string }) {
   const clients = [...new Map(uses.map((u) => [u.client.clientId, u.client])).values()].sort((a, b) =>
     a.name.localeCompare(b.name),
@@ -62,48 +48,42 @@ export function ConnectionGraph({ uses, now, base }: { uses: ConnectionUse[]; no
   const apps = [...new Map(uses.map((u) => [u.application.id, u.application])).values()].sort((a, b) =>
     a.name.localeCompare(b.name),
   )
-  const rows = Math.max(clients.length, apps.length, 1)
-  const height = TOP + rows * ROW + 8
-  const yOf = (index: number, count: number) => TOP + (rows - count) * (ROW / 2) + index * ROW + NODE_H / 2
-  const clientY = new Map(clients.map((c, i) => [c.clientId, yOf(i, clients.length)]))
-  const appY = new Map(apps.map((a, i) => [a.id, yOf(i, apps.length)]))
-  const placed: Placed[] = []
-  const pairCount = new Map<string, number>()
-  const edges = uses.map((use) => {
-    const pair = `${use.client.clientId}\0${use.application.id}`
-    const index = pairCount.get(pair) ?? 0
-    pairCount.set(pair, index + 1)
-    const total = uses.filter(
-      (u) => u.client.clientId === use.client.clientId && u.application.id === use.application.id,
-    ).length
-    const spread = (index - (total - 1) / 2) * 12
+  const span = Math.max(clients.length * ROW, apps.length * ROW, uses.length * LABEL_ROW)
+  const height = TOP + span + 8
+  // Each column is centred in the same span.
+  const yOf = (index: number, count: number, row: number) => TOP + (span - count * row) / 2 + index * row + row / 2
+  const clientY = new Map(clients.map((c, i) => [c.clientId, yOf(i, clients.length, ROW)]))
+  const appY = new Map(apps.map((a, i) => [a.id, yOf(i, apps.length, ROW)]))
+  // Slots in the order of the edges' mean heights: fewest crossings.
+  const ordered = [...uses].sort(
+    (a, b) =>
+      clientY.get(a.client.clientId)! +
+      appY.get(a.application.id)! -
+      (clientY.get(b.client.clientId)! + appY.get(b.application.id)!),
+  )
+  const labelX = (WIDTH - LABEL_W) / 2
+  const edges = ordered.map((use, i) => {
     const x1 = LEFT_X + NODE_W
     const x2 = RIGHT_X
-    const y1 = (clientY.get(use.client.clientId) ?? 0) + spread
-    const y2 = (appY.get(use.application.id) ?? 0) + spread
-    const mid = (x1 + x2) / 2
-    const line1 = clip(shortUri(use.connection.resource), 30)
+    const y1 = clientY.get(use.client.clientId) ?? 0
+    const y2 = appY.get(use.application.id) ?? 0
+    const ly = yOf(i, ordered.length, LABEL_ROW)
+    const a = (x1 + labelX) / 2
+    const b = (labelX + LABEL_W + x2) / 2
+    const line1 = clip(shortUri(use.connection.resource), 32)
     const line2 = use.connection.enabled
-      ? `${use.users} ${use.users === 1 ? 'user' : 'users'} · ${use.lastIssuedAt === null ? 'never used' : relativeTime(use.lastIssuedAt, now)}`
-      : 'disabled'
-    const w = Math.max(line1.length, line2.length) * 6.3 + 16
-    const h = 34
-    let label: Placed = { x: mid - w / 2, y: (y1 + y2) / 2 - h / 2, w, h }
-    for (const t of [0.5, 0.36, 0.64, 0.43, 0.57, 0.28, 0.72]) {
-      const candidate = { x: bezier(t, x1, mid, mid, x2) - w / 2, y: bezier(t, y1, y1, y2, y2) - h / 2, w, h }
-      label = candidate
-      if (!placed.some((p) => overlaps(p, candidate))) break
-    }
-    placed.push(label)
+      ? `${use.users} ${use.users === 1 ? 'user' : 'users'} · ${use.lastIssuedAt === null ? 'never used' : `last ${relativeTime(use.lastIssuedAt, now)}`}`
+      : `disabled · ${use.users} ${use.users === 1 ? 'user' : 'users'}`
     const cls = `edge${use.connection.enabled ? '' : ' off'}${use.users === 0 ? ' unused' : ''}`
     return (
       <a class={cls} href={`${base}/connections/${use.connection.id}`} aria-label={edgeWords(use, now)}>
-        <path d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`} />
-        <rect class="label-bg" x={label.x} y={label.y} width={label.w} height={label.h} rx="5" />
-        <text x={label.x + 8} y={label.y + 14}>
+        <path d={`M${x1},${y1} C${a},${y1} ${a},${ly} ${labelX},${ly}`} />
+        <path d={`M${labelX + LABEL_W},${ly} C${b},${ly} ${b},${y2} ${x2},${y2}`} />
+        <rect class="label-bg" x={labelX} y={ly - 18} width={LABEL_W} height="36" rx="6" />
+        <text x={labelX + 10} y={ly - 3}>
           {line1}
         </text>
-        <text x={label.x + 8} y={label.y + 28}>
+        <text class="sub" x={labelX + 10} y={ly + 12}>
           {line2}
         </text>
       </a>

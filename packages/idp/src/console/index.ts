@@ -116,6 +116,7 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
 
   app.use(all, async (c, next) => {
     if (c.var.user.roles.includes(ADMIN_ROLE)) return next()
+    if (c.req.path === base && c.req.method === 'GET') return c.redirect(`${base}/me`, 303)
     return errorPage(
       c,
       deps,

@@ -45,11 +45,11 @@ describeWithChromium('IdP console in Chromium', () => {
   async function expectStrictPage(page: Page, response: Response | null) {
     expect(response?.headers()['content-security-policy']).toBe(CONSOLE_CSP)
     expect(response?.headers()['x-frame-options']).toBe('DENY')
-    const inline = await page.evaluate(() => ({
-      styled: document.querySelectorAll('[style]').length,
-      styles: document.querySelectorAll('style').length,
-      scripts: [...document.querySelectorAll('script')].filter((s) => !s.src).length,
-    }))
+    const inline = {
+      styled: await page.locator('[style]').count(),
+      styles: await page.locator('style').count(),
+      scripts: await page.locator('script:not([src])').count(),
+    }
     expect(inline).toEqual({ styled: 0, styles: 0, scripts: 0 })
   }
 
@@ -63,7 +63,7 @@ describeWithChromium('IdP console in Chromium', () => {
     await expectStrictPage(admin, landed)
     await expect(admin.getByRole('heading', { name: 'Overview' }).isVisible()).resolves.toBe(true)
     await admin.keyboard.press('Tab')
-    expect(await admin.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to main content')
+    expect((await admin.locator(':focus').textContent())?.trim()).toBe('Skip to main content')
   })
 
   test('create a managed connection for a group, through the explicit consent step', async () => {
@@ -186,7 +186,7 @@ describeWithChromium('IdP console in Chromium', () => {
     await admin.goto(url('/connections'))
     const form = admin.locator(`form[action$="/connections/${connectionId}/enable"]`)
     await form.locator('input[name=csrf]').evaluate((input) => {
-      ;(input as HTMLInputElement).value = 'forged-token'
+      ;(input as unknown as { value: string }).value = 'forged-token'
     })
     const [response] = await Promise.all([admin.waitForNavigation(), form.getByRole('button').click()])
     expect(response?.status()).toBe(403)

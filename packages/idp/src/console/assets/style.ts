@@ -13,7 +13,7 @@ a{color:var(--brand)}a:hover{color:var(--brand-dark)}
 .brand{font-weight:700;letter-spacing:.01em;color:#fff;text-decoration:none}.brand span{font-weight:400;color:#b8c2d9}
 .who{display:flex;align-items:center;gap:.75rem;color:#d6dcea;font-size:.93rem}
 .who .btn{padding:.3rem .7rem}
-.shell{display:grid;grid-template-columns:15rem minmax(0,1fr);min-height:calc(100vh - 3rem)}
+.shell{display:grid;grid-template-columns:15.5rem minmax(0,1fr);min-height:calc(100vh - 3rem)}
 .sidenav{background:#fff;border-right:1px solid var(--line);padding:1rem .75rem}
 .sidenav ul{list-style:none;margin:0;padding:0}
 .sidenav a{display:block;padding:.45rem .75rem;border-radius:6px;color:var(--text);text-decoration:none}
@@ -37,7 +37,7 @@ th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid var(--line);ve
 thead th{background:#f1f3f7;font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 td.num,th.num{text-align:right}
 tbody tr:hover{background:#fafbfd}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;word-break:break-all}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;overflow-wrap:break-word}
 .muted{color:var(--muted)}.small{font-size:.85rem}
 .badge{display:inline-block;padding:.05rem .55rem;border-radius:999px;font-size:.78rem;font-weight:600;border:1px solid transparent;white-space:nowrap}
 .badge-ok{background:#e3f4ea;color:var(--ok)}.badge-off{background:#eceef2;color:#4a5263}
@@ -58,7 +58,7 @@ form.inline{display:inline}
 .field label,.field .label{display:block;font-weight:600;margin-bottom:.25rem}
 .help{display:block;color:var(--muted);font-size:.85rem;margin-top:.2rem;font-weight:400}
 input[type=text],input[type=password],input[type=email],input[type=number],input[type=date],input[type=url],select,textarea{
-width:100%;max-width:36rem;font:inherit;padding:.45rem .6rem;border:1px solid #9aa3b5;border-radius:6px;background:#fff;color:var(--text)}
+width:100%;max-width:36rem;min-height:2.4rem;font:inherit;padding:.45rem .6rem;border:1px solid #9aa3b5;border-radius:6px;background:#fff;color:var(--text)}
 textarea{min-height:5rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem}
 fieldset{border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem .75rem;margin:0 0 1rem;max-width:36rem}
 legend{font-weight:600;padding:0 .3rem}
@@ -75,6 +75,7 @@ ul.plain{list-style:none;margin:0;padding:0}
 .flash p{margin:0;font-weight:600}.flash ul{margin:.35rem 0 0;padding-left:1.2rem}
 .alert{display:flex;gap:.75rem;align-items:flex-start;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid var(--line)}
 .alert:last-child{border-bottom:0}
+.alert .btn{white-space:nowrap}
 .secret{display:block;background:#fff8e1;border:1px solid #e8c55a;border-radius:6px;padding:.75rem;font-size:1rem;margin:.5rem 0}
 .stepper{display:flex;gap:.5rem;list-style:none;padding:0;margin:0 0 1.25rem;flex-wrap:wrap}
 .stepper li{padding:.3rem .8rem;border-radius:999px;background:#e9ecf2;color:var(--muted);font-size:.88rem}
@@ -97,7 +98,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .edge path{fill:none;stroke:var(--brand);stroke-width:2.5}
 .edge.off path{stroke:#a3abba;stroke-dasharray:6 5}
 .edge.unused path{stroke:#7e9be6}
-.edge text{font-size:11.5px;fill:var(--text)}.edge .label-bg{fill:#fff;stroke:var(--line)}
+.edge text{font-size:12px;fill:var(--text)}.edge text.sub{font-size:11px;fill:var(--muted)}.edge .label-bg{fill:#fff;stroke:var(--line)}
 .edge:focus path,.edge:hover path{stroke-width:4.5}
 .edge:focus .label-bg{stroke:var(--focus);stroke-width:2}
 .legend{display:flex;gap:1.25rem;flex-wrap:wrap;color:var(--muted);font-size:.85rem;margin:.5rem 0 0}
