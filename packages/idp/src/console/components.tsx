@@ -61,7 +61,14 @@ export function Time({ ms, now, relative = true }: { ms: number | null | undefin
   if (ms === null || ms === undefined) return <span class="muted">never</span>
   return (
     <time datetime={new Date(ms).toISOString()} title={formatTime(ms)}>
-      {relative ? relativeTime(ms, now) : formatTime(ms)}
+      {relative ? (
+        relativeTime(ms, now)
+      ) : (
+        <>
+          <span class="nowrap">{formatTime(ms).slice(0, 10)}</span>{' '}
+          <span class="nowrap">{formatTime(ms).slice(11)}</span>
+        </>
+      )}
       {relative && <span class="visually-hidden"> ({formatTime(ms)})</span>}
     </time>
   )

@@ -49,6 +49,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .btn-secondary{background:#fff;color:var(--text);border-color:#c2c9d6}.btn-secondary:hover{background:#f1f3f7;color:var(--text)}
 .btn-danger{background:var(--danger);border-color:var(--danger)}.btn-danger:hover{background:#8f1c13}
 .btn-small{padding:.2rem .6rem;font-size:.83rem}
+.btn,.nowrap{white-space:nowrap}
 .btn-link{background:none;border:0;color:var(--brand);padding:0;text-decoration:underline;font-weight:400}
 .topbar .btn-secondary{background:transparent;color:#fff;border-color:#56627d}
 .actions{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}
@@ -58,8 +59,8 @@ form.inline{display:inline}
 .field label,.field .label{display:block;font-weight:600;margin-bottom:.25rem}
 .help{display:block;color:var(--muted);font-size:.85rem;margin-top:.2rem;font-weight:400}
 input[type=text],input[type=password],input[type=email],input[type=number],input[type=date],input[type=url],select,textarea{
-width:100%;max-width:36rem;min-height:2.4rem;font:inherit;padding:.45rem .6rem;border:1px solid #9aa3b5;border-radius:6px;background:#fff;color:var(--text)}
-textarea{min-height:5rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem}
+width:100%;max-width:36rem;height:2.5rem;font:inherit;padding:.45rem .6rem;border:1px solid #9aa3b5;border-radius:6px;background:#fff;color:var(--text)}
+textarea{height:auto;min-height:5rem;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.88rem}
 fieldset{border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem .75rem;margin:0 0 1rem;max-width:36rem}
 legend{font-weight:600;padding:0 .3rem}
 .check{display:flex;gap:.5rem;align-items:flex-start;margin:.3rem 0;font-weight:400}
