@@ -60,15 +60,16 @@ export async function newPage(browser: Browser): Promise<Page> {
   return page
 }
 
-const SCREENSHOT_DIR =
-  process.env.OPENXAA_UPDATE_SCREENSHOTS === '1'
-    ? join(import.meta.dirname, '../../docs/screenshots')
-    : mkdtempSync(join(tmpdir(), 'openxaa-screenshots-'))
+let screenshotDir: string | undefined
 
 /** Saves a 1280x800 PNG of the viewport as `<name>.png`; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  const path = join(SCREENSHOT_DIR, `${name}.png`)
+  screenshotDir ??=
+    process.env.OPENXAA_UPDATE_SCREENSHOTS === '1'
+      ? join(import.meta.dirname, '../../docs/screenshots')
+      : mkdtempSync(join(tmpdir(), 'openxaa-screenshots-'))
+  mkdirSync(screenshotDir, { recursive: true })
+  const path = join(screenshotDir, `${name}.png`)
   await page.screenshot({ path, type: 'png' })
   return path
 }
