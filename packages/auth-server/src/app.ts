@@ -13,6 +13,7 @@ import {
 } from '@openxaa/protocol'
 import { Hono } from 'hono'
 import { toAdminError } from './admin/errors.js'
+import { consoleRoutes } from './console/index.js'
 import type { AppEnv, RedemptionContext } from './context.js'
 import { rateLimit } from './middleware/rate-limit.js'
 import { adminApi } from './routes/admin/index.js'
@@ -65,6 +66,7 @@ export function buildApp(context: RedemptionContext): Hono<AppEnv> {
   app.on(['GET', 'POST'], `${basePath}/authorize`, authorizationHandler(context))
   const adminPath = `${basePath}/admin/api/`
   if (context.options.adminApi) app.route(`${basePath}/admin/api`, adminApi(context))
+  if (context.options.console) app.route('/', consoleRoutes(context))
 
   app.notFound((c) => c.json({ error: 'not_found' }, 404))
   app.onError((err, c) => {

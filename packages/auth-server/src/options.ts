@@ -3,6 +3,7 @@
  * A bad option is a TypeError naming its path; dangerous switches take named symbols no JSON file can hold.
  * @see ../../../../shared/spec/xaa-protocol.md section 8; style.md section 6
  */
+import { randomBytes } from 'node:crypto'
 import {
   ACCESS_TOKEN_DEFAULT_LIFETIME,
   ACCESS_TOKEN_MAX_LIFETIME,
@@ -67,6 +68,13 @@ export interface AuthServerOptions {
   rateLimitPerMinute?: number | false
   /** Signing-key purpose in the store. Default `as`. */
   keyPurpose?: string
+  /** Serve the admin console under `/console` (an admin API key, entered once, opens a session). Default true. */
+  console?: boolean
+  /**
+   * Keys that sign the console's session cookies (the first signs, all verify), each at least 32 characters. Default:
+   * one random key per instance, so console sessions end at a restart and do not span replicas.
+   */
+  cookieKeys?: readonly string[]
 }
 
 /** The endpoint URLs, derived from the issuer. */
@@ -102,6 +110,8 @@ export interface ResolvedOptions {
   /** 0 when off. */
   readonly rateLimitPerMinute: number
   readonly keyPurpose: string
+  readonly console: boolean
+  readonly cookieKeys: readonly string[]
 }
 
 function seconds(value: unknown, fallback: number, path: string, min: number, max: number): number {
@@ -139,6 +149,14 @@ export function parseOptions(options: AuthServerOptions): ResolvedOptions {
   const keyPurpose = options.keyPurpose ?? 'as'
   if (typeof keyPurpose !== 'string' || !/^[a-z0-9][a-z0-9_.-]{0,63}$/.test(keyPurpose)) {
     throw new TypeError('options.keyPurpose must be a short lower-case name')
+  }
+  const cookieKeys = options.cookieKeys ?? [randomBytes(32).toString('base64url')]
+  if (
+    !Array.isArray(cookieKeys) ||
+    cookieKeys.length === 0 ||
+    !cookieKeys.every((k) => typeof k === 'string' && k.length >= 32)
+  ) {
+    throw new TypeError('options.cookieKeys must be a non-empty array of strings of at least 32 characters')
   }
   const resolved: ResolvedOptions = {
     issuer,
@@ -199,6 +217,8 @@ export function parseOptions(options: AuthServerOptions): ResolvedOptions {
         ? 0
         : seconds(options.rateLimitPerMinute, 600, 'options.rateLimitPerMinute', 1, 1_000_000),
     keyPurpose,
+    console: flag(options.console, true, 'options.console'),
+    cookieKeys: Object.freeze([...cookieKeys]),
   }
   return Object.freeze(resolved)
 }

@@ -13,6 +13,9 @@ export const AUDIT_ACTIONS = {
   consent: 'consent',
   deviceApproval: 'device.approve',
   idJagIssue: 'id_jag.issue',
+  consoleSignIn: 'console.sign_in',
+  consoleSignOut: 'console.sign_out',
+  consoleCsrf: 'console.csrf',
 } as const
 
 /**

@@ -6,6 +6,7 @@
 import type { Hono } from 'hono'
 import { adminRoutes } from './admin/api/index.js'
 import { buildApp, type IdpEnv } from './app.js'
+import { consoleRoutes } from './console/index.js'
 import { clockNow, consoleLogger, type IdpDeps, type IdpRuntime } from './context.js'
 import { dummyPasswordHash } from './directory/password.js'
 import { type IdpOptions, parseOptions } from './options.js'
@@ -55,7 +56,10 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
     ),
   })
   await runtime.provider.refresh()
-  const app = buildApp(runtime, resolved.adminApi ? [adminRoutes(runtime)] : [])
+  const app = buildApp(runtime, [
+    ...(resolved.adminApi ? [adminRoutes(runtime)] : []),
+    ...(resolved.console ? [consoleRoutes(runtime)] : []),
+  ])
   return {
     app,
     fetch: app.fetch,

@@ -29,6 +29,8 @@ export interface IdpOptions {
   trustProxy?: boolean
   /** Serve the admin JSON API under /admin/api. Default true. */
   adminApi?: boolean
+  /** Serve the admin console (and every employee's "My AI connections") under /console. Default true. */
+  console?: boolean
   /** Display name on the sign-in pages. Default "OpenXAA". */
   displayName?: string
 }
@@ -48,6 +50,7 @@ export interface ResolvedIdpOptions {
   readonly passwordHashCost: number
   readonly trustProxy: boolean
   readonly adminApi: boolean
+  readonly console: boolean
   readonly displayName: string
 }
 
@@ -89,7 +92,7 @@ export function parseOptions(options: IdpOptions): ResolvedIdpOptions {
   if (!Number.isInteger(cost) || cost < 12 || cost > 20) {
     throw new TypeError('options.passwordHashCost must be an integer from 12 to 20 (log2 of the scrypt N)')
   }
-  for (const name of ['trustProxy', 'adminApi'] as const) {
+  for (const name of ['trustProxy', 'adminApi', 'console'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') {
       throw new TypeError(`options.${name} must be a boolean`)
     }
@@ -110,6 +113,7 @@ export function parseOptions(options: IdpOptions): ResolvedIdpOptions {
     passwordHashCost: cost,
     trustProxy: options.trustProxy ?? false,
     adminApi: options.adminApi ?? true,
+    console: options.console ?? true,
     displayName: options.displayName ?? 'OpenXAA',
   })
 }

@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { documentedRoutes } from '../src/admin/openapi/index.js'
 import { operations } from '../src/index.js'
 import { Browser } from './support/browser.js'
-import { exchange, type Harness, PASSWORD, REDIRECT_URI, signIn, startHarness } from './support/harness.js'
+import {
+  CHAT_ISSUER,
+  CHAT_MCP,
+  exchange,
+  FILES_ISSUER,
+  FILES_MCP,
+  type Harness,
+  PASSWORD,
+  REDIRECT_URI,
+  signIn,
+  startHarness,
+} from './support/harness.js'
 
 describe('admin API', () => {
   let h: Harness
@@ -142,6 +153,25 @@ describe('admin API', () => {
     expect(decodeProtectedHeader(tokens.id_token).kid).toBe(rotated.body.kid)
     const listed = await api('GET', '/keys')
     expect(listed.body.keys.map((k: { status: string }) => k.status)).toEqual(['current', 'previous'])
+  })
+
+  test('a user_connection block stops one user on one connection only (ERR_BLOCKED), and is lifted through the API', async () => {
+    const connection = (await h.store.idp.connections.list({ clientId: 'agent' })).find((k) => k.resource === CHAT_MCP)!
+    const tokens = await signIn(h, h.clients.agent, { username: 'carol' })
+    const ask = (resource: string, audience: string) =>
+      exchange(h, { audience, resource, subject_token: tokens.id_token }, { client: h.clients.agent })
+    expect((await api('POST', '/blocks', { kind: 'user_connection', target: `${connection.id}:nobody` })).status).toBe(
+      404,
+    )
+    const block = await api('POST', '/blocks', { kind: 'user_connection', target: `${connection.id}:${h.users.carol}` })
+    expect(block.status).toBe(201)
+    expect(await ask(CHAT_MCP, CHAT_ISSUER)).toMatchObject({ status: 400, body: { error: 'access_denied' } })
+    const refusal = (await h.store.audit.query({ userId: h.users.carol, action: 'id_jag.issue', limit: 1 })).events[0]
+    expect(refusal).toMatchObject({ decision: 'deny', reason: 'ERR_BLOCKED' })
+    expect(refusal?.detail).toMatch(/^user_connection blocked/)
+    expect((await ask(FILES_MCP, FILES_ISSUER)).status).toBe(200)
+    expect((await api('DELETE', `/blocks/${block.body.id}`)).status).toBe(204)
+    expect((await ask(CHAT_MCP, CHAT_ISSUER)).status).toBe(200)
   })
 
   test('errors: conflict 409, unknown field 400, unknown row 404, client secret rotation', async () => {

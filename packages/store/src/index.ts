@@ -8,6 +8,8 @@ export type {
   AuditLog,
   AuditPage,
   AuditQuery,
+  AuditUsage,
+  AuditUsageQuery,
 } from './audit/event.js'
 export { AUDIT_DECISIONS } from './audit/event.js'
 export { REDACTED_JWT, REDACTED_SECRET } from './audit/guard.js'
@@ -38,7 +40,13 @@ export { type Clock, nowMs } from './clock.js'
 export { isStoreError, STORE_ERROR_CODES, StoreError, type StoreErrorCode } from './errors.js'
 export type { IdpApiKey, IdpApiKeyRepository } from './idp/api-keys.js'
 export type { IdpApplication, IdpApplicationRepository, IdpResource } from './idp/applications.js'
-export { IDP_BLOCK_KINDS, type IdpBlock, type IdpBlockKind, type IdpBlockRepository } from './idp/blocks.js'
+export {
+  IDP_BLOCK_KINDS,
+  type IdpBlock,
+  type IdpBlockKind,
+  type IdpBlockRepository,
+  userConnectionTarget,
+} from './idp/blocks.js'
 export {
   IDP_CLIENT_AUTH_METHODS,
   type IdpClient,

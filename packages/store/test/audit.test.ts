@@ -170,7 +170,7 @@ describe.each(BACKENDS)('audit log on %s', (name) => {
 
   test('append-only: there is no update API and the database refuses an UPDATE', async () => {
     const stored = await store.audit.append(event())
-    expect(Object.keys(store.audit).sort()).toEqual(['append', 'purgeOlderThan', 'query'])
+    expect(Object.keys(store.audit).sort()).toEqual(['append', 'purgeOlderThan', 'query', 'usage'])
     await expect(
       store.db
         .updateTable('audit_event')
@@ -179,6 +179,55 @@ describe.each(BACKENDS)('audit log on %s', (name) => {
         .execute(),
     ).rejects.toThrow(/append-only/)
     await expect(sql`update audit_event set action = 'x'`.execute(store.db)).rejects.toThrow(/append-only/)
+  })
+
+  test('usage: distinct users, events and newest time per (client, audience, resource), filtered', async () => {
+    const tenant = `usage-${randomUUID()}`
+    const issue = (at: number, userId: string, clientId: string, resource: string, decision: 'allow' | 'deny') =>
+      store.audit.append(
+        event({
+          at,
+          tenant,
+          action: 'id_jag.issue',
+          decision,
+          userId,
+          clientId,
+          resource,
+          audience: 'https://as.chat.example',
+          ...(decision === 'deny' ? { reason: 'ERR_CONNECTION_DISABLED' } : {}),
+        }),
+      )
+    await issue(clock.now - 3000, 'u1', 'agent', 'https://mcp.chat.example', 'allow')
+    await issue(clock.now - 2000, 'u1', 'agent', 'https://mcp.chat.example', 'allow')
+    await issue(clock.now - 1000, 'u2', 'agent', 'https://mcp.chat.example', 'allow')
+    await issue(clock.now - 500, 'u3', 'other', 'https://mcp.chat.example', 'allow')
+    await issue(clock.now, 'u1', 'agent', 'https://mcp.chat.example', 'deny')
+    const allowed = await store.audit.usage({ tenant, action: 'id_jag.issue', decision: 'allow' })
+    expect(allowed).toEqual([
+      {
+        clientId: 'other',
+        audience: 'https://as.chat.example',
+        resource: 'https://mcp.chat.example',
+        users: 1,
+        events: 1,
+        lastAt: clock.now - 500,
+      },
+      {
+        clientId: 'agent',
+        audience: 'https://as.chat.example',
+        resource: 'https://mcp.chat.example',
+        users: 2,
+        events: 3,
+        lastAt: clock.now - 1000,
+      },
+    ])
+    expect(await store.audit.usage({ tenant, userId: 'u2', decision: 'allow' })).toMatchObject([
+      { clientId: 'agent', users: 1, events: 1 },
+    ])
+    expect(await store.audit.usage({ tenant, reason: 'ERR_CONNECTION_DISABLED' })).toMatchObject([
+      { clientId: 'agent', users: 1, events: 1, lastAt: clock.now },
+    ])
+    expect(await store.audit.usage({ tenant, since: clock.now + 1 })).toEqual([])
   })
 
   test('retention purges by age only, when asked', async () => {

@@ -1,5 +1,6 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { isStoreError, type Store } from '../src/index.js'
+import { isStoreError, type Store, userConnectionTarget } from '../src/index.js'
 import { BACKENDS, type Backend, backend, TestClock } from './backends.js'
 
 // The IdP's repositories (migration 0002-idp) on every backend.
@@ -98,6 +99,25 @@ describe.each(BACKENDS)('idp repositories on %s', (name) => {
     expect(await store.idp.blocks.activeFor({ client: 'agent' })).toEqual([])
     await store.idp.blocks.create({ kind: 'user', target: 'u', createdBy: 't' })
     expect(await store.idp.blocks.activeFor({ user: 'u' })).toHaveLength(1)
+  })
+
+  test('a user_connection block stops one user on one connection only (migration 0004 widened the kinds)', async () => {
+    const target = userConnectionTarget('conn-1', 'u-7')
+    expect(target).toBe('conn-1:u-7')
+    const block = await store.idp.blocks.create({ kind: 'user_connection', target, createdBy: 'user:u-7' })
+    expect(block).toMatchObject({ kind: 'user_connection', target, until: null })
+    expect(await store.idp.blocks.activeFor({ user_connection: target })).toHaveLength(1)
+    expect(await store.idp.blocks.activeFor({ user_connection: userConnectionTarget('conn-1', 'u-8') })).toEqual([])
+    expect(await store.idp.blocks.activeFor({ user: 'u-7' })).toEqual([])
+    await expect(store.idp.blocks.create({ kind: 'group' as never, target: 'x', createdBy: 't' })).rejects.toThrow(
+      TypeError,
+    )
+    await expect(
+      sql`insert into idp_block (id, kind, target, created_by, created_at) values ('b', 'group', 'x', 't', 1)`.execute(
+        store.db,
+      ),
+    ).rejects.toThrow()
+    expect(await store.idp.blocks.delete(block.id)).toBe(true)
   })
 
   test('API keys by hash, revocation', async () => {

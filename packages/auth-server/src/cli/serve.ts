@@ -1,4 +1,7 @@
 // `openxaa-as serve`: the resource AS alone, on one port, over the configured store.
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { openStore } from '@openxaa/store'
 import { createAuthServer } from '../server.js'
@@ -9,7 +12,25 @@ export const SERVE_USAGE = `usage: openxaa-as serve [--port 8080] [--host 127.0.
 
 Runs the resource authorization server. Without --issuer, the issuer is http://<host>:<port>, which is only
 allowed on a loopback host; in production pass the public https issuer (no trailing slash).
-The database is --database-url, else OPENXAA_DATABASE_URL, else sqlite:./data/openxaa.db.`
+The database is --database-url, else OPENXAA_DATABASE_URL, else sqlite:./data/openxaa.db.
+The admin console is at <issuer>/console; its cookie keys are OPENXAA_COOKIE_KEYS (comma-separated), else the file
+as-cookie-keys in OPENXAA_DATA_DIR (default ./data), created on first start.`
+
+/** The console's cookie keys: from the environment, else a file in the data directory (made once, mode 0600). */
+export function consoleCookieKeys(env: Record<string, string | undefined> = process.env): string[] {
+  if (env.OPENXAA_COOKIE_KEYS) return env.OPENXAA_COOKIE_KEYS.split(',').map((k) => k.trim())
+  const dir = env.OPENXAA_DATA_DIR ?? join('.', 'data')
+  const file = join(dir, 'as-cookie-keys')
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 })
+  }
+  chmodSync(file, 0o600)
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((k) => k.trim())
+    .filter(Boolean)
+}
 
 /** Runs the server until SIGINT or SIGTERM. */
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -45,6 +66,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
             { store },
             {
               issuer: values.issuer ?? `http://${shownHost}:${info.port}`,
+              cookieKeys: consoleCookieKeys(),
               ...(lifetime === undefined ? {} : { accessTokenLifetime: Number(lifetime) }),
             },
           )

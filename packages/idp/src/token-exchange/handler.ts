@@ -16,7 +16,7 @@ import {
   TOKEN_TYPE_ID_TOKEN,
   toOAuthErrorBody,
 } from '@openxaa/protocol'
-import type { AuditEventInput } from '@openxaa/store'
+import { type AuditEventInput, userConnectionTarget } from '@openxaa/store'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
@@ -77,11 +77,20 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
   checkScopesKnown(resource, request.scopes)
 
   // 2(b).4, 2(b).8 [#8, #11]: blocks, user, managed connection, sign-in age, scope narrowing.
-  const [groups, blocks, connection] = await Promise.all([
+  const [groups, connection] = await Promise.all([
     store.idp.groups.groupsOf(user.id),
-    store.idp.blocks.activeFor({ user: user.id, client: clientId, application: application.id }, runtime.now()),
     store.idp.connections.find(clientId, application.id, resource.uri),
   ])
+  // A user's own revocation of this connection is a block on (connection, user).
+  const blocks = await store.idp.blocks.activeFor(
+    {
+      user: user.id,
+      client: clientId,
+      application: application.id,
+      ...(connection === undefined ? {} : { user_connection: userConnectionTarget(connection.id, user.id) }),
+    },
+    runtime.now(),
+  )
   const decision = evaluatePolicy({
     user,
     userGroups: groups.map((g) => g.id),

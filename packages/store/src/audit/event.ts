@@ -86,12 +86,35 @@ export interface AuditPage {
   nextCursor?: string
 }
 
+/** Filters of {@link AuditLog.usage}: those of a query (no paging), plus refusal reasons. */
+export interface AuditUsageQuery extends Omit<AuditQuery, 'limit' | 'cursor'> {
+  /** One reason code or several (e.g. `ERR_CONNECTION_DISABLED`). */
+  reason?: string | readonly string[]
+}
+
+/** One group of {@link AuditLog.usage}: events of one (client, audience, resource). */
+export interface AuditUsage {
+  clientId: string | null
+  audience: string | null
+  resource: string | null
+  /** Distinct `userId`s among the events. */
+  users: number
+  events: number
+  /** Epoch ms of the newest event. */
+  lastAt: number
+}
+
 /** The append-only audit log. There is no update and no per-event delete. */
 export interface AuditLog {
   /** Appends one event after the token guard; returns it as stored. */
   append(event: AuditEventInput): Promise<AuditEvent>
   /** Events matching `filter`, newest first, in pages. */
   query(filter?: AuditQuery): Promise<AuditPage>
+  /**
+   * Per (client, audience, resource): distinct users, event count and newest time of the matching events, newest
+   * group first (at most 5000 groups). E.g. who used each managed connection: `{ action: 'id_jag.issue', decision: 'allow' }`.
+   */
+  usage(filter?: AuditUsageQuery): Promise<AuditUsage[]>
   /** Retention: deletes every event older than `cutoff` (epoch ms or Date). Explicit only; returns the count. */
   purgeOlderThan(cutoff: number | Date): Promise<number>
 }

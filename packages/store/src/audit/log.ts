@@ -8,7 +8,9 @@ import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
 import type { AuditEventTable } from '../schema.js'
 import { AUDIT_DECISIONS, type AuditDecision, type AuditEvent, type AuditEventInput, type AuditLog } from './event.js'
+import { applyAuditFilter, IDENTIFIERS, toMs } from './filter.js'
 import { clip, Redactions, redactFreeText, redactTokens, sanitizeData } from './guard.js'
+import { summarizeUsage } from './usage.js'
 
 const ACTION = /^[A-Za-z0-9_:-]+(?:\.[A-Za-z0-9_:-]+)*$/
 const MAX_IDENTIFIER = 2048
@@ -17,30 +19,12 @@ const MAX_DATA_BYTES = 8192
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 
-const IDENTIFIERS = [
-  ['userId', 'user_id'],
-  ['subject', 'subject'],
-  ['clientId', 'client_id'],
-  ['resource', 'resource'],
-  ['audience', 'audience'],
-  ['issuer', 'issuer'],
-  ['organization', 'organization'],
-  ['tenant', 'tenant'],
-  ['requestId', 'request_id'],
-] as const
 const TEXTS = ['reason', 'rule', 'detail'] as const
 
 function optionalString(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') throw new TypeError(`audit event ${name} must be a string`)
   return value
-}
-
-function toMs(name: string, value: number | Date): number {
-  const ms = value instanceof Date ? value.getTime() : value
-  if (typeof ms !== 'number' || !Number.isFinite(ms))
-    throw new TypeError(`${name} must be epoch milliseconds or a Date`)
-  return Math.floor(ms)
 }
 
 /** Validates and sanitises an event into a row. Caller mistakes are TypeErrors; secrets are redacted, not refused. */
@@ -111,10 +95,6 @@ function decodeCursor(cursor: string): [number, number] {
   throw new TypeError('audit query cursor is malformed')
 }
 
-function asList<T>(value: T | readonly T[]): readonly T[] {
-  return Array.isArray(value) ? (value as readonly T[]) : [value as T]
-}
-
 /** Builds the audit log over a context. */
 export function createAuditLog(context: RepositoryContext): AuditLog {
   const { db, clock } = context
@@ -130,26 +110,7 @@ export function createAuditLog(context: RepositoryContext): AuditLog {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
         throw new TypeError(`audit query limit must be an integer from 1 to ${MAX_LIMIT}`)
       }
-      let q = db.selectFrom('audit_event').selectAll()
-      for (const [name, column] of IDENTIFIERS) {
-        const value = filter[name]
-        if (value !== undefined) q = q.where(column, '=', value)
-      }
-      if (filter.decision !== undefined) q = q.where('decision', 'in', asList(filter.decision))
-      if (filter.action !== undefined) {
-        const actions = asList(filter.action)
-        q = q.where((eb) =>
-          eb.or(
-            actions.map((action) =>
-              action.endsWith('.*')
-                ? eb(eb.fn('substr', ['action', eb.lit(1), eb.lit(action.length - 1)]), '=', action.slice(0, -1))
-                : eb('action', '=', action),
-            ),
-          ),
-        )
-      }
-      if (filter.since !== undefined) q = q.where('at', '>=', toMs('audit query since', filter.since))
-      if (filter.until !== undefined) q = q.where('at', '<', toMs('audit query until', filter.until))
+      let q = applyAuditFilter(db.selectFrom('audit_event').selectAll(), filter)
       if (filter.cursor !== undefined) {
         const [at, id] = decodeCursor(filter.cursor)
         q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]))
@@ -163,6 +124,8 @@ export function createAuditLog(context: RepositoryContext): AuditLog {
       const last = events.at(-1)
       return rows.length > limit && last ? { events, nextCursor: encodeCursor(last) } : { events }
     },
+
+    usage: (filter = {}) => summarizeUsage(db, filter),
 
     async purgeOlderThan(cutoff) {
       const result = await db.deleteFrom('audit_event').where('at', '<', toMs('cutoff', cutoff)).executeTakeFirst()

@@ -1,21 +1,34 @@
-/** Blocks win over every connection: a user, a client or an application, until a date (or until lifted). */
+/**
+ * Blocks win over every connection: a user, a client, an application, or one user on one managed connection (the
+ * user's own "revoke"), until a date (or until lifted).
+ */
 import type { Selectable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import type { IdpBlockTable } from '../schema.js'
 import { checkText, newId } from './internal.js'
 
-/** What a block applies to. */
-export type IdpBlockKind = 'user' | 'client' | 'application'
+/** What a block applies to; `user_connection` targets `<connection id>:<user id>` ({@link userConnectionTarget}). */
+export type IdpBlockKind = 'user' | 'client' | 'application' | 'user_connection'
 
 /** The kinds of block. */
-export const IDP_BLOCK_KINDS: readonly IdpBlockKind[] = Object.freeze(['user', 'client', 'application'])
+export const IDP_BLOCK_KINDS: readonly IdpBlockKind[] = Object.freeze([
+  'user',
+  'client',
+  'application',
+  'user_connection',
+])
+
+/** The target of a `user_connection` block: one user on one managed connection. */
+export function userConnectionTarget(connectionId: string, userId: string): string {
+  return `${connectionId}:${userId}`
+}
 
 /** A block. */
 export interface IdpBlock {
   id: string
   kind: IdpBlockKind
-  /** The user id, client id or application id. */
+  /** The user id, client id or application id; `<connection id>:<user id>` for `user_connection`. */
   target: string
   /** Epoch ms after which the block no longer applies; null until it is lifted. */
   until: number | null
@@ -59,7 +72,8 @@ export function createIdpBlockRepository(context: RepositoryContext): IdpBlockRe
   const { db, clock } = context
   return {
     async create(input) {
-      if (!IDP_BLOCK_KINDS.includes(input.kind)) throw new TypeError('block kind must be user, client or application')
+      if (!IDP_BLOCK_KINDS.includes(input.kind))
+        throw new TypeError(`block kind must be one of ${IDP_BLOCK_KINDS.join(', ')}`)
       checkText('block target', input.target)
       checkText('createdBy', input.createdBy)
       if (input.until !== undefined && input.until !== null && !Number.isFinite(input.until)) {

@@ -5,7 +5,13 @@
 import { migration0001 } from './0001-initial.js'
 import { migration0002 } from './0002-idp.js'
 import { migration0003 } from './0003-auth-server.js'
+import { migration0004 } from './0004-idp-user-connection-block.js'
 import type { Migration } from './migration.js'
 
 /** The migrations this release knows, oldest first. */
-export const migrations: readonly Migration[] = Object.freeze([migration0001, migration0002, migration0003])
+export const migrations: readonly Migration[] = Object.freeze([
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+])

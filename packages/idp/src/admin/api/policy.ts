@@ -79,7 +79,7 @@ export function policyRoutes(app: Hono<AdminEnv>, base: string): void {
     onlyFields(b, ['kind', 'target', 'until', 'reason'])
     const kind = str(b, 'kind')
     if (!IDP_BLOCK_KINDS.includes(kind as IdpBlockKind)) {
-      throw new AdminError('invalid_request', 'kind must be user, client or application')
+      throw new AdminError('invalid_request', `kind must be one of ${IDP_BLOCK_KINDS.join(', ')}`)
     }
     const block = await ops.createBlock(c.var.admin, {
       kind: kind as IdpBlockKind,

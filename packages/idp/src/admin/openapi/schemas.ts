@@ -1,4 +1,5 @@
 /** JSON Schemas of the admin API's bodies and answers (OpenAPI 3.1 uses JSON Schema 2020-12). */
+import { IDP_BLOCK_KINDS } from '@openxaa/store'
 
 /** A JSON Schema. */
 export type Schema = Record<string, unknown>
@@ -182,17 +183,17 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   Block: obj({
     id: str,
-    kind: { enum: ['user', 'client', 'application'] },
+    kind: { enum: [...IDP_BLOCK_KINDS] },
     target: str,
     until: nullable(ms),
     reason: nullable(str),
     createdBy: str,
     createdAt: ms,
   }),
-  NewBlock: obj(
-    { kind: { enum: ['user', 'client', 'application'] }, target: str, until: nullable(ms), reason: nullable(str) },
-    ['kind', 'target'],
-  ),
+  NewBlock: obj({ kind: { enum: [...IDP_BLOCK_KINDS] }, target: str, until: nullable(ms), reason: nullable(str) }, [
+    'kind',
+    'target',
+  ]),
   AuditEvent: {
     type: 'object',
     properties: {

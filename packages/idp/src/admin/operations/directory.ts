@@ -56,15 +56,23 @@ export async function updateUser(ctx: AdminContext, id: string, changes: UserCha
   )
 }
 
-/** Sets a user's status; disabling also ends every session and revokes every grant and token of theirs. */
-export async function setUserStatus(ctx: AdminContext, id: string, status: IdpUserStatus): Promise<IdpUser> {
+/**
+ * Sets a user's status; disabling also ends every session and revokes every grant and token of theirs. Returns the
+ * user and how many sessions, grants and tokens were revoked (the effect an administrator is shown).
+ */
+export async function changeUserStatus(
+  ctx: AdminContext,
+  id: string,
+  status: IdpUserStatus,
+): Promise<{ user: IdpUser; revoked: number }> {
   const user = await audited(
     ctx,
     async (tx) => found(await tx.idp.users.update(id, { status }), 'user'),
     (u) => ({ action: status === 'disabled' ? 'admin.user.disable' : 'admin.user.enable', userId: u.id }),
   )
+  let revoked = 0
   if (status === 'disabled') {
-    const revoked = await ctx.store.oidc.revokeByAccountId(id)
+    revoked = await ctx.store.oidc.revokeByAccountId(id)
     await ctx.store.audit.append({
       actor: ctx.actor,
       action: 'admin.user.revoke_sessions',
@@ -73,7 +81,12 @@ export async function setUserStatus(ctx: AdminContext, id: string, status: IdpUs
       data: { revoked },
     })
   }
-  return user
+  return { user, revoked }
+}
+
+/** Sets a user's status (see {@link changeUserStatus}); returns the user. */
+export async function setUserStatus(ctx: AdminContext, id: string, status: IdpUserStatus): Promise<IdpUser> {
+  return (await changeUserStatus(ctx, id, status)).user
 }
 
 /** A user with the groups they belong to. */

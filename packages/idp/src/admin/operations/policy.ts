@@ -98,7 +98,7 @@ export async function deleteConnection(ctx: AdminContext, id: string): Promise<v
   )
 }
 
-/** Blocks a user, client or application until a date (or until lifted); wins over every connection. */
+/** Blocks a user, client, application or one user on one connection until a date (or until lifted); wins over every connection. */
 export async function createBlock(
   ctx: AdminContext,
   input: { kind: IdpBlockKind; target: string; until?: number | null; reason?: string | null },
@@ -106,6 +106,12 @@ export async function createBlock(
   if (input.kind === 'user') found(await ctx.store.idp.users.get(input.target), 'user')
   if (input.kind === 'client') found(await ctx.store.idp.clients.get(input.target), 'client')
   if (input.kind === 'application') found(await ctx.store.idp.applications.get(input.target), 'application')
+  if (input.kind === 'user_connection') {
+    // `<connection id>:<user id>`: one user opted out of one connection.
+    const [connectionId = '', userId = ''] = input.target.split(':', 2)
+    found(await ctx.store.idp.connections.get(connectionId), 'connection')
+    found(await ctx.store.idp.users.get(userId), 'user')
+  }
   if (input.until !== undefined && input.until !== null && input.until <= ctx.now()) {
     throw new AdminError('invalid_request', 'until must be in the future')
   }
@@ -114,7 +120,13 @@ export async function createBlock(
     (tx) => tx.idp.blocks.create({ ...input, createdBy: `${ctx.actor.type}:${ctx.actor.id}` }),
     (b) => ({
       action: 'admin.block.create',
-      ...(b.kind === 'user' ? { userId: b.target } : b.kind === 'client' ? { clientId: b.target } : {}),
+      ...(b.kind === 'user'
+        ? { userId: b.target }
+        : b.kind === 'client'
+          ? { clientId: b.target }
+          : b.kind === 'user_connection'
+            ? { userId: b.target.split(':', 2)[1] }
+            : {}),
       data: { blockId: b.id, kind: b.kind, target: b.target, until: b.until },
     }),
   )

@@ -1,7 +1,15 @@
-import { IDP_BLOCK_KINDS, type IdpBlockKind } from '@openxaa/store'
+import { IDP_BLOCK_KINDS, type IdpBlockKind, userConnectionTarget } from '@openxaa/store'
 import { operations as ops } from '../../admin/administration.js'
 import { UsageError } from '../io.js'
 import { type Command, json, list, time } from './command.js'
+
+/** `<connection id>:<user id or username>` to the block target `<connection id>:<user id>`. */
+async function userConnection(ctx: Parameters<Command['run']>[0], target: string): Promise<string> {
+  const at = target.indexOf(':')
+  if (at <= 0) throw new UsageError('a user_connection target is <connection id>:<user id or username>')
+  const user = await ops.resolveUser(ctx, target.slice(at + 1))
+  return userConnectionTarget(target.slice(0, at), user.id)
+}
 
 /** Managed connections and blocks. */
 export const POLICY_COMMANDS: Record<string, Command> = {
@@ -77,20 +85,23 @@ export const POLICY_COMMANDS: Record<string, Command> = {
     },
   },
   'block add': {
-    usage: 'block add <user|client|application> <target> [--until <ISO date>] [--reason <text>]',
+    usage: 'block add <user|client|application|user_connection> <target> [--until <ISO date>] [--reason <text>]',
     description:
-      'Block a user (id or username), a client or an application (id, issuer or alias); wins over every connection.',
+      'Block a user (id or username), a client, an application (id, issuer or alias), or one user on one connection ' +
+      '(user_connection <connection id>:<user id or username>); wins over every connection.',
     options: { until: { type: 'string' }, reason: { type: 'string' } },
     positionals: 2,
     async run(ctx, v, [kind, target], io) {
       if (!IDP_BLOCK_KINDS.includes(kind as IdpBlockKind))
-        throw new UsageError('the kind must be user, client or application')
+        throw new UsageError(`the kind must be one of ${IDP_BLOCK_KINDS.join(', ')}`)
       const id =
         kind === 'user'
           ? (await ops.resolveUser(ctx, target!)).id
           : kind === 'application'
             ? (await ops.resolveApplication(ctx, target!)).id
-            : target!
+            : kind === 'user_connection'
+              ? await userConnection(ctx, target!)
+              : target!
       const until = time(v.until, 'until')
       const block = await ops.createBlock(ctx, {
         kind: kind as IdpBlockKind,

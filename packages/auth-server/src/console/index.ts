@@ -1,0 +1,123 @@
+/**
+ * The resource AS's admin console under `{issuer}/console`: organizations and their issuer trusts (add, verify the
+ * issuer's metadata, enable, disable), clients, resources and scopes, and the audit log of redemptions and refusals.
+ * Pages call the same admin service as the admin API and the CLI, so every change is audited the same way (actor
+ * `admin` with the API key id). Sign-in: an admin API key, entered once, exchanged for a signed session cookie.
+ * Strict CSP, no inline script or style, a CSRF token on every POST.
+ * @see ../../README.md "Console"
+ */
+import { Hono } from 'hono'
+import { toAdminError } from '../admin/errors.js'
+import { createAdminService } from '../admin/service.js'
+import type { AppEnv, RedemptionContext } from '../context.js'
+import { assetRoutes } from './assets/index.js'
+import { auditRoutes } from './audit.js'
+import { clientRoutes } from './clients.js'
+import type { ConsoleDeps, ConsoleEnv } from './env.js'
+import { organizationPageRoutes } from './organization.js'
+import { organizationRoutes } from './organizations.js'
+import { resourceRoutes } from './resources.js'
+import { errorPage } from './respond.js'
+import { checkCsrf, clearSession, newSession, readSession, writeSession } from './session.js'
+import { signInRoutes } from './sign-in.js'
+
+/** The Content-Security-Policy of every console answer. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+const MAX_FORM_BYTES = 64 * 1024
+
+/** The console routes, mounted by the app when `options.console` is on. */
+export function consoleRoutes(context: RedemptionContext): Hono<AppEnv> {
+  const base = `${context.options.basePath}/console`
+  const deps: ConsoleDeps = {
+    context,
+    service: createAdminService(context),
+    base,
+    cookies: { keys: context.options.cookieKeys, path: base, secure: context.options.issuer.startsWith('https:') },
+  }
+  const all = `${base}/*`
+  const app = new Hono<ConsoleEnv>()
+
+  app.use(all, async (c, next) => {
+    await next()
+    c.header('Content-Security-Policy', CONSOLE_CSP)
+    c.header('X-Frame-Options', 'DENY')
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Referrer-Policy', 'same-origin')
+    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
+  })
+  assetRoutes(app, base)
+
+  app.use(all, async (c, next) => {
+    const now = context.nowSeconds()
+    let session = readSession(c, deps.cookies, now)
+    if (session === undefined) {
+      session = newSession(now)
+      writeSession(c, deps.cookies, session, now)
+    }
+    c.set('session', session)
+    if (c.req.method !== 'POST') return next()
+    const type = c.req.header('content-type') ?? ''
+    const text = /^application\/x-www-form-urlencoded\b/i.test(type) ? await c.req.text() : ''
+    const form = new URLSearchParams(text.length <= MAX_FORM_BYTES ? text : '')
+    if (!checkCsrf(deps.cookies.keys, session, form.get('csrf'))) {
+      await context.store.audit
+        .append({
+          actor: session.kid === undefined ? { type: 'anonymous', id: 'browser' } : { type: 'admin', id: session.kid },
+          action: 'console.csrf',
+          decision: 'deny',
+          reason: 'ERR_CSRF',
+          detail: `console form without a valid CSRF token: ${c.req.path}`,
+          requestId: c.var.requestId,
+        })
+        .catch((err) => context.logger.error('audit write failed', { error: (err as Error).message }))
+      return errorPage(
+        c,
+        deps,
+        403,
+        'Form expired',
+        'This form has expired or did not come from this console. Reload the page and try again.',
+      )
+    }
+    c.set('form', form)
+    return next()
+  })
+
+  signInRoutes(app, deps)
+
+  // Signed in with an API key that is still active (revoking the key ends the session).
+  app.use(all, async (c, next) => {
+    const kid = c.var.session.kid
+    const key = kid === undefined ? undefined : (await deps.service.listApiKeys()).find((k) => k.id === kid)
+    if (key === undefined || key.revokedAt !== null) {
+      if (kid !== undefined) clearSession(c, deps.cookies)
+      return c.redirect(`${base}/sign-in`, 303)
+    }
+    c.set('adminKeyId', key.id)
+    return next()
+  })
+
+  organizationRoutes(app, deps)
+  organizationPageRoutes(app, deps)
+  clientRoutes(app, deps)
+  resourceRoutes(app, deps)
+  auditRoutes(app, deps)
+
+  app.all(all, (c) => errorPage(c, deps, 404, 'Not found', 'There is no such page in the console.'))
+  app.onError((err, c) => {
+    const refusal = toAdminError(err)
+    if (refusal !== undefined) {
+      return errorPage(
+        c,
+        deps,
+        refusal.status === 404 ? 404 : 400,
+        refusal.status === 404 ? 'Not found' : 'Cannot do that',
+        refusal.message,
+      )
+    }
+    context.logger.error('console failure', { error: err instanceof Error ? err.message : 'non-error thrown' })
+    return errorPage(c, deps, 500, 'Something went wrong', 'The request could not be completed. Try again.')
+  })
+  return app as unknown as Hono<AppEnv>
+}
