@@ -3,6 +3,8 @@
  * the server's RSS afterwards, stop it. Every function returns plain figures; `report.ts` puts them side by side.
  */
 import { createPrivateKey } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/client'
 import { createXaaClient, MemoryTokenStore, type StoredSession } from '@openxaa/client'
 import { createXaaTransport } from '@openxaa/client/mcp-v2'
@@ -63,15 +65,20 @@ async function measured(
   timing: Timing,
   load: (ready: never) => Promise<Parameters<typeof runLoad>[0]>,
 ): Promise<LegResult> {
-  const profile = timing.profileDir === undefined ? {} : { cpuProfileDir: `${timing.profileDir}/${leg}-${backend}` }
-  const p = await startServerProcess<Record<string, unknown>>(script, { args, ...profile })
+  const p = await startServerProcess<Record<string, unknown>>(script, { args })
   try {
     const options = await load(p.ready as never)
     // CPU of the measured window only: sample it when the warm-up ends (a short run first does that warm-up).
     if (timing.warmup > 0) await runLoad({ ...options, duration: timing.warmup, warmup: 0 })
+    if (timing.profileDir !== undefined) await p.startProfile()
     const before = await p.stats()
     const result = await runLoad({ ...options, duration: timing.duration, warmup: 0 })
     const after = await p.stats()
+    if (timing.profileDir !== undefined) {
+      const dir = join(timing.profileDir, `${leg}-${backend}`)
+      mkdirSync(dir, { recursive: true })
+      await p.stopProfile(join(dir, 'window.cpuprofile'))
+    }
     const cpuMicrosPerRequest = Math.round((after.cpu - before.cpu) / Math.max(1, result.requests + result.errors))
     return { leg, backend, ...result, rss: after.rss, cpuMicrosPerRequest }
   } finally {

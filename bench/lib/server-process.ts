@@ -5,6 +5,8 @@
  * and CPU time, and exits on `stop` (writing its CPU profile when started with `--cpu-prof`).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -32,6 +34,13 @@ export interface ServerProcess<Ready> {
   readonly ready: Ready
   readonly child: ChildProcess
   stats(): Promise<ProcessStats>
+  /**
+   * Starts V8's CPU profiler in the server (what `node --cpu-prof` runs, but for the measured window only: start-up
+   * and module loading stay out of the profile).
+   */
+  startProfile(): Promise<void>
+  /** Stops the profiler and writes the `.cpuprofile` to `file`. */
+  stopProfile(file: string): Promise<void>
   /** Sends a message and waits for the answer of the same `type`. */
   ask<T>(message: { type: string; [key: string]: unknown }): Promise<T>
   stop(): Promise<void>
@@ -43,8 +52,6 @@ export interface StartOptions {
   cpu?: number | false
   /** Arguments after the script. */
   args?: string[]
-  /** Write a V8 CPU profile into this directory when the process exits. */
-  cpuProfileDir?: string
   env?: Record<string, string>
   /** Milliseconds to wait for `ready` (default 120 s: the PostgreSQL and sign-in setup is not instant). */
   timeout?: number
@@ -55,9 +62,13 @@ export async function startServerProcess<Ready>(
   script: string,
   options: StartOptions = {},
 ): Promise<ServerProcess<Ready>> {
-  const nodeArgs = ['--conditions=openxaa-source', '--import', 'tsx']
-  if (options.cpuProfileDir !== undefined) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`)
-  nodeArgs.push(join(ROOT, 'bench', script), ...(options.args ?? []))
+  const nodeArgs = [
+    '--conditions=openxaa-source',
+    '--import',
+    'tsx',
+    join(ROOT, 'bench', script),
+    ...(options.args ?? []),
+  ]
   const cpu = options.cpu ?? 0
   const [command, args] =
     cpu !== false && HAS_TASKSET
@@ -86,7 +97,7 @@ export async function startServerProcess<Ready>(
       reject(new Error(`${script} exited with ${code} before it was ready`))
     })
   })
-  const ask = <T>(message: { type: string }): Promise<T> =>
+  const ask = <T>(message: { type: string; [key: string]: unknown }): Promise<T> =>
     new Promise((resolve) => {
       const onMessage = (m: { type?: string }) => {
         if (m?.type !== message.type) return
@@ -101,6 +112,12 @@ export async function startServerProcess<Ready>(
     child,
     ask,
     stats: () => ask<ProcessStats & { type: string }>({ type: 'stats' }),
+    startProfile: async () => {
+      await ask({ type: 'profile-start' })
+    },
+    stopProfile: async (file) => {
+      await ask({ type: 'profile-stop', file })
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()
@@ -124,8 +141,23 @@ export function serveParent(
   handlers: Record<string, (message: Record<string, unknown>) => Promise<Record<string, unknown>>> = {},
 ): void {
   const send = (m: Record<string, unknown>) => process.send?.(m)
-  process.on('message', async (m: { type?: string }) => {
-    if (m?.type === 'stats') {
+  let session: Session | undefined
+  const post = <T>(method: string): Promise<T> =>
+    new Promise((resolve, reject) => session!.post(method, (err, result) => (err ? reject(err) : resolve(result as T))))
+  process.on('message', async (m: { type?: string; file?: string }) => {
+    if (m?.type === 'profile-start') {
+      session = new Session()
+      session.connect()
+      await post('Profiler.enable')
+      await post('Profiler.start')
+      send({ type: m.type })
+    } else if (m?.type === 'profile-stop' && session !== undefined) {
+      const { profile } = await post<{ profile: unknown }>('Profiler.stop')
+      session.disconnect()
+      session = undefined
+      writeFileSync(m.file!, JSON.stringify(profile))
+      send({ type: m.type })
+    } else if (m?.type === 'stats') {
       const { user, system } = process.cpuUsage()
       send({ type: 'stats', rss: process.memoryUsage.rss(), cpu: user + system })
     } else if (m?.type === 'stop') {
