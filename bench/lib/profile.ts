@@ -8,6 +8,7 @@ import { join } from 'node:path'
 interface ProfileNode {
   id: number
   callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
 }
 
 interface CpuProfile {
@@ -61,6 +62,16 @@ export function summarizeProfiles(dir: string, top = 15): ProfileSummary {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
+    const parents = new Map<number, ProfileNode>()
+    for (const n of profile.nodes) for (const child of n.children ?? []) parents.set(child, n)
+    // A native function (a better-sqlite3 call, a crypto job) says little alone: name the JS function calling it.
+    const caller = (id: number): string => {
+      for (let p = parents.get(id); p !== undefined; p = parents.get(p.id)) {
+        if (p.callFrame.url !== '')
+          return ` ← ${p.callFrame.functionName || '(anonymous)'} ${shortUrl(p.callFrame.url)}`
+      }
+      return ''
+    }
     profile.samples.forEach((id, i) => {
       const node = nodes.get(id)
       const micros = profile.timeDeltas[i] ?? 0
@@ -71,7 +82,10 @@ export function summarizeProfiles(dir: string, top = 15): ProfileSummary {
         return
       }
       busy += micros
-      const name = url === '' ? functionName : `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`
+      const name =
+        url === ''
+          ? `${functionName}${functionName.startsWith('(') ? '' : caller(id)}`
+          : `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`
       byFunction.set(name, (byFunction.get(name) ?? 0) + micros)
       const pkg = url === '' ? (functionName.startsWith('(') ? functionName : 'native/V8') : where(url)
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + micros)
