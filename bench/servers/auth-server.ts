@@ -41,5 +41,8 @@ await childMain(async () => {
     tenant: 'acme',
     scope: 'chat.read chat.history',
   }
-  serveParent({ ...ready }, () => w.close())
+  serveParent({ ...ready }, () => w.close(), {
+    // How often the ID-JAG issuer's endpoints were fetched (its JWKS should be fetched once, then cached).
+    'issuer-hits': async () => ({ hits: Object.fromEntries(w.idp.hits) }),
+  })
 })

@@ -50,7 +50,8 @@ async function openSqlite(filename: string, memory: boolean): Promise<Kysely<Dat
     database.close()
     throw err
   }
-  return new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(database) })
+  const options = { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...(memory ? {} : { filename }) }
+  return new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(database, options) })
 }
 
 async function openPostgres(connectionString: string, options: ConnectOptions): Promise<Kysely<Database>> {

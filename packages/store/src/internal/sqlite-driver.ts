@@ -1,14 +1,16 @@
 /**
- * The SQLite driver of the store: one better-sqlite3 connection, prepared statements reused, transactions under
- * BEGIN IMMEDIATE, and group commit for the writes that run outside a transaction.
+ * The SQLite driver of the store: one better-sqlite3 connection for reads and transactions, prepared statements
+ * reused, transactions under BEGIN IMMEDIATE, and group commit for the writes that run outside a transaction.
  *
- * Why group commit: with `synchronous = FULL` every commit fsyncs the WAL (a few milliseconds on a server disk),
- * and better-sqlite3 blocks the event loop while it does. One fsync per replay insert and one per audit event
- * capped a server at a few hundred requests per second. Here, autocommit INSERT/UPDATE/DELETE statements issued in
- * the same turn of the event loop run together in one transaction, one fsync for all, and each caller's promise
- * settles only after that COMMIT returned: every acknowledged write is as durable as before. A statement that fails
- * (a constraint) fails alone, as SQLite rolls back just that statement; an error that ends the whole transaction
- * fails every write of the batch, none of which was acknowledged.
+ * Why group commit: with `synchronous = FULL` every commit fsyncs the WAL (milliseconds; tens of them on a busy
+ * disk), and better-sqlite3 blocks the event loop while it does. One fsync per replay insert and one per audit event
+ * capped a server at a few hundred requests per second. Here, autocommit INSERT/UPDATE/DELETE statements are queued
+ * and committed together in one transaction by a writer (`sqlite-writer.ts`: a worker thread with its own
+ * connection, so the event loop keeps serving while the disk syncs); the next batch is everything queued while the
+ * previous one was committing. Each caller's promise settles only after that COMMIT returned: every acknowledged
+ * write is as durable as before. A statement that fails (a constraint) fails alone, as SQLite rolls back just that
+ * statement; an error that ends the whole transaction fails every write of the batch, none of which was
+ * acknowledged.
  */
 import type SqliteDatabase from 'better-sqlite3'
 import {
@@ -20,6 +22,7 @@ import {
   SqliteAdapter,
   SqliteDialect,
 } from 'kysely'
+import { inThreadWriter, type SqliteWriter, startWorkerWriter, type WriteOutcome } from './sqlite-writer.js'
 
 type Database = SqliteDatabase.Database
 type Statement = SqliteDatabase.Statement<unknown[], unknown>
@@ -30,10 +33,17 @@ const GROUPABLE = /^\s*(?:insert|update|delete|replace)\b/i
 const STATEMENT_CACHE_SIZE = 500
 
 interface PendingWrite {
-  statement: Statement
+  sql: string
   parameters: readonly unknown[]
   resolve(result: QueryResult<unknown>): void
   reject(error: unknown): void
+}
+
+/** Where the driver's connection lives: a file (grouped writes commit on a worker thread) or memory. */
+export interface SqliteDriverOptions {
+  /** The database file; absent for an in-memory database (grouped writes then commit on this thread). */
+  filename?: string
+  busyTimeoutMs: number
 }
 
 class Handle implements DatabaseConnection {
@@ -55,18 +65,29 @@ class Handle implements DatabaseConnection {
 /** A Kysely driver over one better-sqlite3 connection with statement reuse and group commit. */
 export class GroupCommitSqliteDriver implements Driver {
   readonly database: Database
+  readonly #options: SqliteDriverOptions
   readonly #statements = new Map<string, Statement>()
+  #writer: SqliteWriter | undefined
   #owner: Handle | undefined
   #waiting: (() => void)[] = []
   #queue: PendingWrite[] = []
   #scheduled = false
+  #inFlight = false
+  #closed = false
   #flushed: Promise<void> = Promise.resolve()
 
-  constructor(database: Database) {
+  constructor(database: Database, options: SqliteDriverOptions) {
     this.database = database
+    this.#options = options
   }
 
-  async init(): Promise<void> {}
+  async init(): Promise<void> {
+    const { filename, busyTimeoutMs } = this.#options
+    this.#writer =
+      filename === undefined
+        ? inThreadWriter(this.database, (sql) => this.#prepare(sql))
+        : await startWorkerWriter(filename, busyTimeoutMs)
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     return new Handle(this)
@@ -118,8 +139,12 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    // Writes already issued are committed (and their callers answered) before the file is closed.
-    while (this.#queue.length > 0 || this.#scheduled) await this.#flushed
+    // Writes already issued are committed (and their callers answered) before the file is closed: a turn of the
+    // event loop lets calls still on their way through Kysely reach the queue first.
+    await new Promise((resolve) => setImmediate(resolve))
+    while (this.#queue.length > 0 || this.#scheduled || this.#inFlight) await this.#flushed
+    this.#closed = true
+    await this.#writer?.close()
     this.database.close()
   }
 
@@ -130,17 +155,17 @@ export class GroupCommitSqliteDriver implements Driver {
 
   /** Runs a statement for a handle: in its transaction, grouped with other autocommit writes, or directly. */
   async execute(handle: Handle, query: CompiledQuery): Promise<QueryResult<unknown>> {
+    if (this.#closed) throw new Error('the store is closed')
     // Outside a transaction, wait for another handle's transaction to end: its uncommitted rows are not ours to
     // read, and a write would become part of it.
     await this.ready(handle)
-    const statement = this.#prepare(query.sql)
     if (!handle.inTransaction && GROUPABLE.test(query.sql)) {
       return new Promise((resolve, reject) => {
-        this.#queue.push({ statement, parameters: query.parameters, resolve, reject })
+        this.#queue.push({ sql: query.sql, parameters: query.parameters, resolve, reject })
         this.#schedule()
       })
     }
-    return run(statement, query.parameters)
+    return run(this.#prepare(query.sql), query.parameters)
   }
 
   #prepare(sql: string): Statement {
@@ -174,57 +199,44 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   #schedule(): void {
-    if (this.#scheduled) return
+    // One batch at a time: what queues while a batch commits is the next batch.
+    if (this.#scheduled || this.#inFlight) return
     this.#scheduled = true
     // setImmediate, not a microtask: requests whose I/O arrived in this turn of the event loop join the batch.
     this.#flushed = new Promise((resolve) => setImmediate(() => this.#flush().finally(resolve)))
   }
 
   async #flush(): Promise<void> {
+    // Not while a transaction of this connection holds the write lock: the batch would only wait on it.
     while (this.#owner !== undefined) await this.#released()
     this.#scheduled = false
     const batch = this.#queue
     this.#queue = []
     if (batch.length === 0) return
-    if (batch.length === 1) {
-      const [write] = batch as [PendingWrite]
-      settle(write, () => run(write.statement, write.parameters))
-      return
-    }
+    this.#inFlight = true
+    let outcomes: WriteOutcome[]
     try {
-      this.database.exec('begin immediate')
-    } catch (err) {
-      for (const write of batch) write.reject(err)
-      return
-    }
-    const outcomes: ({ ok: true; result: QueryResult<unknown> } | { ok: false; error: unknown })[] = []
-    let aborted: unknown
-    for (const write of batch) {
-      try {
-        outcomes.push({ ok: true, result: run(write.statement, write.parameters) })
-      } catch (error) {
-        outcomes.push({ ok: false, error })
-        // SQLITE_FULL, IOERR and the like may roll the whole transaction back: then nothing of it stands.
-        if (!this.database.inTransaction) {
-          aborted = error
-          break
-        }
-      }
-    }
-    if (aborted === undefined) {
-      try {
-        this.database.exec('commit')
-      } catch (err) {
-        aborted = err
-        if (this.database.inTransaction) this.database.exec('rollback')
-      }
+      outcomes = await this.#writer!.commit(batch.map(({ sql, parameters }) => ({ sql, parameters })))
+    } catch (error) {
+      outcomes = batch.map(() => ({ ok: false, error: error as Error }))
+    } finally {
+      this.#inFlight = false
     }
     batch.forEach((write, i) => {
       const outcome = outcomes[i]
-      if (aborted !== undefined) write.reject(outcome?.ok === false ? outcome.error : aborted)
-      else if (outcome?.ok) write.resolve(outcome.result)
-      else write.reject(outcome?.error)
+      if (outcome?.ok) write.resolve(toResult(outcome))
+      else write.reject(outcome?.error ?? new Error('the write was not committed'))
     })
+    if (this.#queue.length > 0) this.#schedule()
+  }
+}
+
+function toResult(outcome: WriteOutcome & { ok: true }): QueryResult<unknown> {
+  if (outcome.rows !== undefined) return { rows: outcome.rows }
+  return {
+    insertId: outcome.lastInsertRowid != null ? BigInt(outcome.lastInsertRowid) : undefined,
+    numAffectedRows: outcome.changes != null ? BigInt(outcome.changes) : undefined,
+    rows: [],
   }
 }
 
@@ -238,14 +250,6 @@ function run(statement: Statement, parameters: readonly unknown[]): QueryResult<
   }
 }
 
-function settle(write: PendingWrite, fn: () => QueryResult<unknown>): void {
-  try {
-    write.resolve(fn())
-  } catch (err) {
-    write.reject(err)
-  }
-}
-
 class GroupCommitSqliteAdapter extends SqliteAdapter {
   // The driver serialises transactions itself; Kysely's single-connection mutex would forbid grouping writes.
   override get supportsMultipleConnections(): boolean {
@@ -256,12 +260,14 @@ class GroupCommitSqliteAdapter extends SqliteAdapter {
 /** Kysely's SQLite dialect with {@link GroupCommitSqliteDriver}. */
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #database: Database
-  constructor(database: Database) {
+  readonly #options: SqliteDriverOptions
+  constructor(database: Database, options: SqliteDriverOptions) {
     super({ database })
     this.#database = database
+    this.#options = options
   }
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#database)
+    return new GroupCommitSqliteDriver(this.#database, this.#options)
   }
   override createAdapter(): DialectAdapter {
     return new GroupCommitSqliteAdapter()
