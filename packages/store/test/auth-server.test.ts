@@ -120,7 +120,8 @@ describe.each(BACKENDS)('resource AS repositories on %s', (name) => {
     const { apiKey, key } = await apiKeys.create('ops')
     expect(key).toMatch(/^oxas_ak_/)
     expect((await apiKeys.verify(key))?.id).toBe(apiKey.id)
-    expect(await apiKeys.verify(`${key.slice(0, -1)}A`)).toBeUndefined()
+    // The last character changed (a key ending in "A" made this line flaky before: 1 run in 16).
+    expect(await apiKeys.verify(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBeUndefined()
     await apiKeys.revoke(apiKey.id)
     expect(await apiKeys.verify(key)).toBeUndefined()
     const stored = await store.db.selectFrom('as_admin_api_key').selectAll().execute()
