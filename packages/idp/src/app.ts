@@ -5,6 +5,7 @@ import type { IdpRuntime } from './context.js'
 import { interactionRoutes } from './interaction/routes.js'
 import { jwksRoute } from './routes/jwks.js'
 import { oidcRoutes } from './routes/oidc.js'
+import { tokenExchangeRoute } from './routes/token-exchange.js'
 
 /** The Hono environment of the IdP: Node bindings (oidc-provider writes to the raw response). */
 export type IdpEnv = { Bindings: HttpBindings }
@@ -16,6 +17,8 @@ export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[] = [
   app.route('/', jwksRoute(runtime) as unknown as Hono<IdpEnv>)
   app.route('/', interactionRoutes(runtime))
   for (const routes of extra) app.route('/', routes)
+  // Token exchanges it can serve skip oidc-provider's request pipeline; the rest falls through to it.
+  app.route('/', tokenExchangeRoute(runtime))
   app.route('/', oidcRoutes(runtime))
   app.onError((err, c) => {
     runtime.logger.error('unhandled error', { error: err.message, path: c.req.path })

@@ -24,9 +24,13 @@ export interface World {
   close(): Promise<void>
 }
 
-export async function startWorld(options: Parameters<typeof startAs>[2] = {}): Promise<World> {
+/**
+ * Starts the world; `databaseUrl` puts the AS on another database than a temporary SQLite file (the benchmarks run
+ * it on PostgreSQL too; the caller owns and drops that database).
+ */
+export async function startWorld(options: Parameters<typeof startAs>[2] = {}, databaseUrl?: string): Promise<World> {
   const db = tempDatabase()
-  const as = await startAs(db.url, db.dir, options)
+  const as = await startAs(databaseUrl ?? db.url, db.dir, options)
   const defaults = {
     aud: as.issuer,
     client_id: AGENT,
