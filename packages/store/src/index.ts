@@ -61,6 +61,12 @@ export type {
   IdpConnectionPatch,
   IdpConnectionRepository,
 } from './idp/connections.js'
+export type {
+  IdpExchangeApplication,
+  IdpExchangeReads,
+  IdpExchangeSubject,
+  IdpExchangeTarget,
+} from './idp/exchange.js'
 export type { IdpGroup, IdpGroupRepository } from './idp/groups.js'
 export type { IdpRepositories } from './idp/index.js'
 export type { IdpUser, IdpUserInput, IdpUserPatch, IdpUserRepository, IdpUserStatus } from './idp/users.js'

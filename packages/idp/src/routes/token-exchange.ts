@@ -83,13 +83,11 @@ async function authenticate(runtime: IdpRuntime, headers: Headers, form: OAuthFo
     return undefined
   }
   if (auth.method !== 'client_secret_basic' && auth.method !== 'client_secret_post') return undefined
-  const [client, hash] = await Promise.all([
-    runtime.store.idp.clients.get(auth.clientId),
-    runtime.store.idp.clients.secretHash(auth.clientId),
-  ])
-  if (client === undefined || !client.enabled || !SECRET_METHODS.includes(client.tokenEndpointAuthMethod))
-    return undefined
-  return verifySecret(auth.clientSecret, hash) ? client : undefined
+  const found = await runtime.store.idp.clients.withSecretHash(auth.clientId)
+  if (found === undefined) return undefined
+  const { client, secretHash } = found
+  if (!client.enabled || !SECRET_METHODS.includes(client.tokenEndpointAuthMethod)) return undefined
+  return verifySecret(auth.clientSecret, secretHash) ? client : undefined
 }
 
 /** `POST /token` for token exchanges this route can serve; everything else continues to oidc-provider. */

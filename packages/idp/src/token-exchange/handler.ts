@@ -81,25 +81,27 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
       : await validateRefreshToken(await input.provider(), request.subjectToken, clientId)
   event.userId = subject.userId
   event.subject = subject.userId
-  const user = await store.idp.users.get(subject.userId)
-  if (user === undefined) {
+  // Two queries, at once: the user with their groups, and the audience with everything this client may reach there.
+  const [directory, found] = await Promise.all([
+    store.idp.exchange.subject(subject.userId),
+    store.idp.exchange.target(request.audience, clientId),
+  ])
+  if (directory === undefined) {
     throw new ProtocolError('ERR_SUBJECT_TOKEN_INVALID', 'the subject token is not valid', {
       rule: '2(b).2',
       detail: 'the subject is not in the directory',
     })
   }
+  const { user } = directory
 
   // 2(b).5, 2(b).10 [#4, #6, #9]: audience → application (issuer), resource governed by it, scopes it offers.
-  const { application, resource } = await resolveTarget(store, request.audience, request.resources)
+  const { application, resource } = resolveTarget(found, request.audience, request.resources)
   event.audience = application.issuer
   event.resource = resource.uri
   checkScopesKnown(resource, request.scopes)
 
   // 2(b).4, 2(b).8 [#8, #11]: blocks, user, managed connection, sign-in age, scope narrowing.
-  const [groups, connection] = await Promise.all([
-    store.idp.groups.groupsOf(user.id),
-    store.idp.connections.find(clientId, application.id, resource.uri),
-  ])
+  const connection = found?.connections.get(resource.uri)
   // A user's own revocation of this connection is a block on (connection, user).
   const blocks = await store.idp.blocks.activeFor(
     {
@@ -112,7 +114,7 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
   )
   const decision = evaluatePolicy({
     user,
-    userGroups: groups.map((g) => g.id),
+    userGroups: directory.groupIds,
     blocks,
     connection,
     resource,
@@ -125,7 +127,7 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
   const jkt = await dpopThumbprint(runtime, input.dpop)
 
   // 2(b).6-7 [#5-#7, #10, #12]: the ID-JAG, with the client's id at that RAS and claims kept to what the RAS needs.
-  const rasClientId = (await store.idp.applications.clientIdAt(application.id, clientId)) ?? clientId
+  const rasClientId = found?.rasClientId ?? clientId
   const key = await store.keys.current(IDP_KEY_PURPOSE)
   const jti = randomBytes(16).toString('base64url')
   const email = application.includeEmail && user.emailVerified ? (user.email ?? undefined) : undefined

@@ -5,28 +5,30 @@
  * @see ../../../../shared/spec/xaa-protocol.md 2(b) steps 5, 10; checklist #4, #6, #9; section 8.2, 8.3
  */
 import { ProtocolError } from '@openxaa/protocol'
-import type { IdpApplication, IdpResource, Store } from '@openxaa/store'
+import type { IdpExchangeApplication, IdpExchangeTarget, IdpResource } from '@openxaa/store'
 
 /** The resolved (audience, resource) pair. */
 export interface ExchangeTarget {
-  application: IdpApplication
+  application: IdpExchangeApplication
   resource: IdpResource
 }
 
-/** Resolves `audience` and `resources` to one application and one of its resources, or refuses `invalid_target`. */
-export async function resolveTarget(
-  store: Store,
+/**
+ * Resolves `audience` and `resources` to one application and one of its resources, or refuses `invalid_target`.
+ * `found` is what the store read for `audience` (`store.idp.exchange.target`), undefined when nothing is named so.
+ */
+export function resolveTarget(
+  found: IdpExchangeTarget | undefined,
   audience: string,
   resources: readonly string[],
-): Promise<ExchangeTarget> {
-  const application = await store.idp.applications.resolveAudience(audience)
-  if (application === undefined) {
+): ExchangeTarget {
+  if (found === undefined) {
     throw new ProtocolError('ERR_AUDIENCE_UNKNOWN', 'the audience is not a known resource authorization server', {
       rule: '2(b) #4',
       detail: `audience not registered: ${audience.slice(0, 200)}`,
     })
   }
-  const governed = await store.idp.applications.resources(application.id)
+  const { application, resources: governed } = found
   if (resources.length > 1) {
     throw new ProtocolError('ERR_RESOURCE_INVALID', 'request one resource per token exchange', {
       rule: '2(b).5',

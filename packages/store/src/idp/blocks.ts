@@ -5,6 +5,7 @@
 import type { Selectable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
+import { type PreparedQuery, prepareQuery } from '../internal/prepared.js'
 import type { IdpBlockTable } from '../schema.js'
 import { checkText, newId } from './internal.js'
 
@@ -70,6 +71,7 @@ function fromRow(row: Selectable<IdpBlockTable>): IdpBlock {
 /** Builds the block repository over a context. */
 export function createIdpBlockRepository(context: RepositoryContext): IdpBlockRepository {
   const { db, clock } = context
+  const activeQueries = new Map<string, PreparedQuery<Selectable<IdpBlockTable>>>()
   return {
     async create(input) {
       if (!IDP_BLOCK_KINDS.includes(input.kind))
@@ -109,12 +111,23 @@ export function createIdpBlockRepository(context: RepositoryContext): IdpBlockRe
       const at = now ?? nowMs(clock)
       const pairs = Object.entries(targets).filter((e): e is [IdpBlockKind, string] => typeof e[1] === 'string')
       if (pairs.length === 0) return []
-      const rows = await db
-        .selectFrom('idp_block')
-        .selectAll()
-        .where((eb) => eb.or(pairs.map(([kind, target]) => eb.and([eb('kind', '=', kind), eb('target', '=', target)]))))
-        .where((eb) => eb.or([eb('until_at', 'is', null), eb('until_at', '>', at)]))
-        .execute()
+      // Every token exchange asks this with the same kinds: one compiled query per set of kinds.
+      const kinds = pairs.map(([kind]) => kind)
+      const key = kinds.join(',')
+      let query = activeQueries.get(key)
+      if (query === undefined) {
+        query = prepareQuery(db, pairs.length + 1, (db, ...slots) =>
+          db
+            .selectFrom('idp_block')
+            .selectAll()
+            .where((eb) => eb.or(kinds.map((kind, i) => eb.and([eb('kind', '=', kind), eb('target', '=', slots[i]!)]))))
+            .where((eb) =>
+              eb.or([eb('until_at', 'is', null), eb('until_at', '>', slots[pairs.length] as unknown as number)]),
+            ),
+        )
+        activeQueries.set(key, query)
+      }
+      const rows = await query(...pairs.map(([, target]) => target), at)
       return rows.map(fromRow)
     },
   }

@@ -6,6 +6,7 @@ import type { Selectable, Updateable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
+import { prepareQuery } from '../internal/prepared.js'
 import type { IdpClientTable } from '../schema.js'
 import { bool, checkStrings, checkText, guardWrite, int, readList, writeList } from './internal.js'
 
@@ -66,6 +67,8 @@ export interface IdpClientRepository {
   get(clientId: string): Promise<IdpClient | undefined>
   /** The stored secret hash, for client authentication only. */
   secretHash(clientId: string): Promise<string | null | undefined>
+  /** The client and its stored secret hash in one read, for client authentication only. */
+  withSecretHash(clientId: string): Promise<{ client: IdpClient; secretHash: string | null } | undefined>
   list(): Promise<IdpClient[]>
   update(clientId: string, patch: IdpClientPatch): Promise<IdpClient | undefined>
   delete(clientId: string): Promise<boolean>
@@ -109,8 +112,13 @@ export function createIdpClientRepository(context: RepositoryContext): IdpClient
     }
   }
 
+  // The token endpoint reads a client per request: compiled once.
+  const byId = prepareQuery(db, 1, (db, clientId) =>
+    db.selectFrom('idp_client').selectAll().where('client_id', '=', clientId!),
+  )
+
   async function get(clientId: string) {
-    const row = await db.selectFrom('idp_client').selectAll().where('client_id', '=', clientId).executeTakeFirst()
+    const row = (await byId(clientId))[0]
     return row ? fromRow(row) : undefined
   }
 
@@ -151,6 +159,10 @@ export function createIdpClientRepository(context: RepositoryContext): IdpClient
         .where('client_id', '=', clientId)
         .executeTakeFirst()
       return row === undefined ? undefined : row.secret_hash
+    },
+    async withSecretHash(clientId) {
+      const row = (await byId(clientId))[0]
+      return row ? { client: fromRow(row), secretHash: row.secret_hash } : undefined
     },
     async list() {
       return (await db.selectFrom('idp_client').selectAll().orderBy('client_id').execute()).map(fromRow)

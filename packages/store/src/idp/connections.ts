@@ -7,7 +7,7 @@
 import type { Selectable, Updateable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
-import type { IdpConnectionTable } from '../schema.js'
+import type { IdpConnectionTable, SqlDialect } from '../schema.js'
 import { bool, checkStrings, checkText, guardWrite, int, newId, readList, writeList } from './internal.js'
 
 /** A managed connection. */
@@ -68,26 +68,29 @@ function checkMaxAuthAge(value: unknown): void {
   }
 }
 
+/** A connection row as an {@link IdpConnection}. */
+export function connectionFromRow(dialect: SqlDialect, row: Selectable<IdpConnectionTable>): IdpConnection {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    applicationId: row.application_id,
+    resource: row.resource,
+    groups: readList(dialect, row.groups),
+    scopes: readList(dialect, row.scopes),
+    enabled: bool(row.enabled),
+    maxAuthAge: row.max_auth_age === null ? null : Number(row.max_auth_age),
+    consentGrantedBy: row.consent_granted_by,
+    consentGrantedAt: Number(row.consent_granted_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  }
+}
+
 /** Builds the connection repository over a context. */
 export function createIdpConnectionRepository(context: RepositoryContext): IdpConnectionRepository {
   const { db, dialect, clock } = context
 
-  function fromRow(row: Selectable<IdpConnectionTable>): IdpConnection {
-    return {
-      id: row.id,
-      clientId: row.client_id,
-      applicationId: row.application_id,
-      resource: row.resource,
-      groups: readList(dialect, row.groups),
-      scopes: readList(dialect, row.scopes),
-      enabled: bool(row.enabled),
-      maxAuthAge: row.max_auth_age === null ? null : Number(row.max_auth_age),
-      consentGrantedBy: row.consent_granted_by,
-      consentGrantedAt: Number(row.consent_granted_at),
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
-    }
-  }
+  const fromRow = (row: Selectable<IdpConnectionTable>) => connectionFromRow(dialect, row)
 
   async function get(id: string) {
     const row = await db.selectFrom('idp_connection').selectAll().where('id', '=', id).executeTakeFirst()

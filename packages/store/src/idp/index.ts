@@ -5,6 +5,7 @@ import { createIdpApplicationRepository, type IdpApplicationRepository } from '.
 import { createIdpBlockRepository, type IdpBlockRepository } from './blocks.js'
 import { createIdpClientRepository, type IdpClientRepository } from './clients.js'
 import { createIdpConnectionRepository, type IdpConnectionRepository } from './connections.js'
+import { createIdpExchangeReads, type IdpExchangeReads } from './exchange.js'
 import { createIdpGroupRepository, type IdpGroupRepository } from './groups.js'
 import { createIdpUserRepository, type IdpUserRepository } from './users.js'
 
@@ -17,6 +18,8 @@ export interface IdpRepositories {
   connections: IdpConnectionRepository
   blocks: IdpBlockRepository
   apiKeys: IdpApiKeyRepository
+  /** The token exchange's reads, combined into few queries. */
+  exchange: IdpExchangeReads
 }
 
 /** Builds the IdP repositories over a context. */
@@ -29,5 +32,6 @@ export function createIdpRepositories(context: RepositoryContext): IdpRepositori
     connections: createIdpConnectionRepository(context),
     blocks: createIdpBlockRepository(context),
     apiKeys: createIdpApiKeyRepository(context),
+    exchange: createIdpExchangeReads(context),
   }
 }

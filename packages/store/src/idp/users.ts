@@ -5,7 +5,7 @@
 import type { Selectable, Updateable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
-import type { IdpUserTable } from '../schema.js'
+import type { IdpUserTable, SqlDialect } from '../schema.js'
 import { bool, checkStrings, checkText, guardWrite, int, newId, readList, writeList } from './internal.js'
 
 /** Whether a user may sign in and be issued tokens. */
@@ -62,24 +62,27 @@ function checkStatus(status: unknown): asserts status is IdpUserStatus {
   if (!STATUSES.includes(status as IdpUserStatus)) throw new TypeError('user status must be active or disabled')
 }
 
+/** A user row as an {@link IdpUser} (the password hash stays out). */
+export function userFromRow(dialect: SqlDialect, row: Selectable<IdpUserTable>): IdpUser {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    emailVerified: bool(row.email_verified),
+    name: row.name,
+    status: row.status as IdpUserStatus,
+    roles: readList(dialect, row.roles),
+    hasPassword: row.password_hash !== null,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  }
+}
+
 /** Builds the user repository over a context. */
 export function createIdpUserRepository(context: RepositoryContext): IdpUserRepository {
   const { db, dialect, clock } = context
 
-  function fromRow(row: Selectable<IdpUserTable>): IdpUser {
-    return {
-      id: row.id,
-      username: row.username,
-      email: row.email,
-      emailVerified: bool(row.email_verified),
-      name: row.name,
-      status: row.status as IdpUserStatus,
-      roles: readList(dialect, row.roles),
-      hasPassword: row.password_hash !== null,
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
-    }
-  }
+  const fromRow = (row: Selectable<IdpUserTable>) => userFromRow(dialect, row)
 
   async function get(id: string) {
     const row = await db.selectFrom('idp_user').selectAll().where('id', '=', id).executeTakeFirst()
