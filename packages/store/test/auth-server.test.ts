@@ -84,6 +84,19 @@ describe.each(BACKENDS)('resource AS repositories on %s', (name) => {
     expect(await clients.verifySecret('agent', 'correct horse battery staple')).toBe(true)
     expect(await clients.verifySecret('agent', 'wrong')).toBe(false)
     expect(await clients.verifySecret('nobody', 'correct horse battery staple')).toBe(false)
+    // The token endpoint's one read: the client and the verdict together.
+    expect(await clients.authenticateSecret('agent', 'correct horse battery staple')).toEqual({
+      client: await clients.get('agent'),
+      ok: true,
+    })
+    expect(await clients.authenticateSecret('agent', 'wrong')).toMatchObject({
+      ok: false,
+      client: { clientId: 'agent' },
+    })
+    expect(await clients.authenticateSecret('nobody', 'correct horse battery staple')).toEqual({
+      client: undefined,
+      ok: false,
+    })
     await expect(clients.create({ clientId: 'k', authMethods: ['private_key_jwt'] })).rejects.toThrow(/jwks/)
     await expect(
       clients.create({ clientId: 'https://c.example/x', authMethods: ['private_key_jwt'], jwks: JWKS }),

@@ -105,10 +105,12 @@ export async function authenticateClient(
     return { clientId: auth.clientId, method: auth.method, organizationId: null, metadataDocument: true }
   }
 
-  const client = await clients.get(auth.clientId)
-  if (auth.method === 'client_secret_basic' || auth.method === 'client_secret_post') {
-    // Always spend the hashing time, known client or not.
-    const ok = await clients.verifySecret(auth.clientId, auth.clientSecret)
+  const secretMethod = auth.method === 'client_secret_basic' || auth.method === 'client_secret_post'
+  // Always spend the hashing time, known client or not (one read of the client row for both).
+  const { client, ok } = secretMethod
+    ? await clients.authenticateSecret(auth.clientId, auth.clientSecret)
+    : { client: await clients.get(auth.clientId), ok: false }
+  if (secretMethod) {
     if (!client) throw failed('ERR_CLIENT_UNKNOWN', 'no client with this id is registered')
     if (!client.authMethods.includes(auth.method)) throw failed('ERR_CLIENT_AUTH_METHOD', `${auth.method} not allowed`)
     if (!ok) throw failed('ERR_CLIENT_SECRET', 'client secret does not match')

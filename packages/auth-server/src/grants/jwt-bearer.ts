@@ -62,11 +62,16 @@ export interface RedeemedAccessToken {
   idJag: IdJagClaims
 }
 
-function unverifiedClaims(assertion: string): { iss?: string; sub?: string; tenant?: string } {
+function unverifiedClaims(assertion: string): { iss?: string; sub?: string; tenant?: string; resource?: string } {
   try {
     const payload = decodeJwt(assertion)
     const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 512) : undefined)
-    return { iss: str(payload.iss), sub: str(payload.sub), tenant: str(payload.tenant) }
+    return {
+      iss: str(payload.iss),
+      sub: str(payload.sub),
+      tenant: str(payload.tenant),
+      resource: str(payload.resource),
+    }
   } catch {
     return {}
   }
@@ -108,6 +113,19 @@ export async function redeemIdJag(
   if (request.requestId !== undefined) fields.requestId = request.requestId
   let matched: IssuerTrust | undefined
   let disabled: IssuerTrust | undefined
+  // Each resource row is read once per request (2(d) checks it is known, 2(d).13 reads its scopes); the one the
+  // unverified assertion names is read at once, while the signature is checked. Only verified claims decide.
+  const resourceRows = new Map<string, Promise<AsResource | undefined>>()
+  const resourceRow = (uri: string) => {
+    let row = resourceRows.get(uri)
+    if (row === undefined) {
+      row = store.authServer.resources.get(uri)
+      row.catch(() => {})
+      resourceRows.set(uri, row)
+    }
+    return row
+  }
+  if (hint.resource !== undefined) resourceRow(hint.resource)
 
   try {
     const verified = await verifyIdJag<ResolvedTrust>(assertion, {
@@ -120,7 +138,7 @@ export async function redeemIdJag(
         matched = found.trust?.row ?? found.disabled
         return found.trust
       },
-      resources: async (uri) => (await store.authServer.resources.get(uri)) !== undefined,
+      resources: async (uri) => (await resourceRow(uri)) !== undefined,
       replay: options.replay === 'representation' ? ALLOW_ID_JAG_REPRESENTATION : store.replay,
       clockSkew: options.clockSkew,
       maxLifetime: options.idJagMaxLifetime,
@@ -138,9 +156,7 @@ export async function redeemIdJag(
     // 2(d).12 / RFC 8707: the token is for the ID-JAG's resource (narrowed by `resource` if sent)
     const targets = targetResources(verified.resources, request.resources)
     fields.resource = targets.join(' ')
-    const rows = (await Promise.all(targets.map((uri) => store.authServer.resources.get(uri)))).filter(
-      (r): r is AsResource => r !== undefined,
-    )
+    const rows = (await Promise.all(targets.map(resourceRow))).filter((r): r is AsResource => r !== undefined)
 
     // 2(d).13 scopes: ID-JAG ∩ resource ∩ request
     const { granted, dropped } = decideScopes(verified.scopes, rows, request.scopes)

@@ -6,6 +6,7 @@
 import type { Selectable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
+import { prepareQuery } from '../internal/prepared.js'
 import type { AsAccountTable } from '../schema.js'
 import { randomId } from './secrets.js'
 import type { AccountLinkKey, AsAccount } from './types.js'
@@ -43,16 +44,19 @@ export function createAsAccountRepository(context: RepositoryContext): AsAccount
     const row = await db.selectFrom('as_account').selectAll().where('id', '=', id).executeTakeFirst()
     return row && fromRow(row)
   }
-  const findByLink = async (key: AccountLinkKey) => {
-    const row = await db
+  // Every redemption links its subject: compiled once.
+  const byLink = prepareQuery(db, 4, (db, organizationId, issuer, tenantKey, subject) =>
+    db
       .selectFrom('as_account_link')
       .innerJoin('as_account', 'as_account.id', 'as_account_link.account_id')
       .selectAll('as_account')
-      .where('as_account_link.organization_id', '=', key.organizationId)
-      .where('as_account_link.issuer', '=', key.issuer)
-      .where('as_account_link.tenant_key', '=', key.tenant ?? '')
-      .where('as_account_link.subject', '=', key.subject)
-      .executeTakeFirst()
+      .where('as_account_link.organization_id', '=', organizationId!)
+      .where('as_account_link.issuer', '=', issuer!)
+      .where('as_account_link.tenant_key', '=', tenantKey!)
+      .where('as_account_link.subject', '=', subject!),
+  )
+  const findByLink = async (key: AccountLinkKey) => {
+    const row = (await byLink(key.organizationId, key.issuer, key.tenant ?? '', key.subject))[0]
     return row && fromRow(row)
   }
   // One atomic insert decides which account an identity belongs to when two requests race.

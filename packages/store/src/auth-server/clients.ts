@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
+import { prepareQuery } from '../internal/prepared.js'
 import type { AsClientTable } from '../schema.js'
 import { hashSecret, verifySecret } from './secrets.js'
 import { AS_CLIENT_AUTH_METHODS, type AsClient, type AsClientAuthMethod, type AsClientInput } from './types.js'
@@ -24,6 +25,8 @@ export interface AsClientRepository {
    * answer false (no timing oracle for client ids).
    */
   verifySecret(clientId: string, secret: string): Promise<boolean>
+  /** {@link get} and {@link verifySecret} in one read: the hashing time is spent whether the client exists or not. */
+  authenticateSecret(clientId: string, secret: string): Promise<{ client: AsClient | undefined; ok: boolean }>
 }
 
 function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsClientTable>): AsClient {
@@ -73,9 +76,25 @@ function checkInput(input: AsClientInput): void {
 /** Builds the client repository over a context. */
 export function createAsClientRepository(context: RepositoryContext): AsClientRepository {
   const { db, dialect, clock, verifiedSecrets } = context
+  // Every token request authenticates its client: compiled once, and the secret check reuses the same row read.
+  const byId = prepareQuery(db, 1, (db, clientId) =>
+    db.selectFrom('as_client').selectAll().where('client_id', '=', clientId!),
+  )
   const read = async (clientId: string) => {
-    const row = await db.selectFrom('as_client').selectAll().where('client_id', '=', clientId).executeTakeFirst()
+    const row = (await byId(clientId))[0]
     return row && fromRow(dialect, row)
+  }
+  const checkSecret = async (clientId: string, row: Selectable<AsClientTable> | undefined, secret: string) => {
+    const storedHash = row?.secret_hash ?? undefined
+    // A secret verified moments ago against this very row version need not be hashed again (secret-cache.ts).
+    const verification =
+      storedHash === undefined || typeof secret !== 'string'
+        ? undefined
+        : { clientId, secret, storedHash, updatedAt: Number(row!.updated_at) }
+    if (verification !== undefined && verifiedSecrets?.has(verification)) return true
+    const ok = await verifySecret(secret, storedHash)
+    if (ok && verification !== undefined) verifiedSecrets?.add(verification)
+    return ok
   }
   return {
     async create(input) {
@@ -110,21 +129,11 @@ export function createAsClientRepository(context: RepositoryContext): AsClientRe
       return read(clientId)
     },
     async verifySecret(clientId, secret) {
-      const row = await db
-        .selectFrom('as_client')
-        .select(['secret_hash', 'updated_at'])
-        .where('client_id', '=', clientId)
-        .executeTakeFirst()
-      const storedHash = row?.secret_hash ?? undefined
-      // A secret verified moments ago against this very row version need not be hashed again (secret-cache.ts).
-      const verification =
-        storedHash === undefined || typeof secret !== 'string'
-          ? undefined
-          : { clientId, secret, storedHash, updatedAt: Number(row!.updated_at) }
-      if (verification !== undefined && verifiedSecrets?.has(verification)) return true
-      const ok = await verifySecret(secret, storedHash)
-      if (ok && verification !== undefined) verifiedSecrets?.add(verification)
-      return ok
+      return checkSecret(clientId, (await byId(clientId))[0], secret)
+    },
+    async authenticateSecret(clientId, secret) {
+      const row = (await byId(clientId))[0]
+      return { client: row && fromRow(dialect, row), ok: await checkSecret(clientId, row, secret) }
     },
   }
 }

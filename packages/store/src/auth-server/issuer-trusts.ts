@@ -8,6 +8,7 @@ import { nowMs } from '../clock.js'
 import { StoreError } from '../errors.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
+import { prepareQuery } from '../internal/prepared.js'
 import type { AsIssuerTrustTable } from '../schema.js'
 import { randomId } from './secrets.js'
 import { type IssuerTrust, type IssuerTrustInput, LINKING_MODES, type LinkingMode } from './types.js'
@@ -79,6 +80,10 @@ export function createIssuerTrustRepository(context: RepositoryContext): IssuerT
     const row = await db.selectFrom('as_issuer_trust').selectAll().where('id', '=', id).executeTakeFirst()
     return row && fromRow(dialect, row)
   }
+  // Every redemption looks its issuer up: compiled once.
+  const byIssuer = prepareQuery(db, 1, (db, issuer) =>
+    db.selectFrom('as_issuer_trust').selectAll().where('issuer', '=', issuer!).orderBy('tenant_key'),
+  )
   const update = async (id: string, values: Updateable<AsIssuerTrustTable>) => {
     await db
       .updateTable('as_issuer_trust')
@@ -133,12 +138,7 @@ export function createIssuerTrustRepository(context: RepositoryContext): IssuerT
       return rows.map((row) => fromRow(dialect, row))
     },
     async findByIssuer(issuer) {
-      const rows = await db
-        .selectFrom('as_issuer_trust')
-        .selectAll()
-        .where('issuer', '=', issuer)
-        .orderBy('tenant_key')
-        .execute()
+      const rows = await byIssuer(issuer)
       return rows.map((row) => fromRow(dialect, row))
     },
     setEnabled: (id, enabled) => update(id, { enabled: enabled ? 1 : 0 }),

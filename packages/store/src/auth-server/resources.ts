@@ -7,6 +7,7 @@ import type { Selectable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
+import { prepareQuery } from '../internal/prepared.js'
 import type { AsResourceTable } from '../schema.js'
 import type { AsResource } from './types.js'
 import { checkHttpsUrl, checkScopes, checkText, conflictAs } from './validate.js'
@@ -35,8 +36,9 @@ function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsResour
 /** Builds the resource repository over a context. */
 export function createAsResourceRepository(context: RepositoryContext): AsResourceRepository {
   const { db, dialect, clock } = context
+  const byUri = prepareQuery(db, 1, (db, uri) => db.selectFrom('as_resource').selectAll().where('uri', '=', uri!))
   const read = async (uri: string) => {
-    const row = await db.selectFrom('as_resource').selectAll().where('uri', '=', uri).executeTakeFirst()
+    const row = (await byUri(uri))[0]
     return row && fromRow(dialect, row)
   }
   return {

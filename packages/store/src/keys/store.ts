@@ -10,6 +10,7 @@ import { nowMs, resolveNow } from '../clock.js'
 import { StoreError } from '../errors.js'
 import { inTransaction, type RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
+import { prepareQuery } from '../internal/prepared.js'
 import type { SigningKeyTable } from '../schema.js'
 import { openPrivateKey, sealPrivateKey } from './envelope.js'
 import { generateSigningKey, isSigningAlgorithm, type PublicJwk, type SigningAlgorithm } from './generate.js'
@@ -91,13 +92,12 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
     }
   }
 
+  // Every issued token reads the current key (a rotation on another replica is seen at once): compiled once.
+  const currentQuery = prepareQuery(db, 1, (db, purpose) =>
+    db.selectFrom('signing_key').selectAll().where('purpose', '=', purpose!).where('retire_at', 'is', null),
+  )
   async function currentRow(purpose: string) {
-    return db
-      .selectFrom('signing_key')
-      .selectAll()
-      .where('purpose', '=', purpose)
-      .where('retire_at', 'is', null)
-      .executeTakeFirst()
+    return (await currentQuery(purpose))[0]
   }
 
   async function newRow(purpose: string, alg: SigningAlgorithm, now: number) {
