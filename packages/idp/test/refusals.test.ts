@@ -117,6 +117,26 @@ describe('token exchange refusals', () => {
       reason: 'ERR_SUBJECT_TOKEN_INVALID',
     },
     {
+      // The signature covers the payload: another subject under alice's valid header and signature is refused.
+      name: '2(b).2 payload swapped under a valid signature',
+      params: () => {
+        const [head, body, sig] = alice.id_token.split('.')
+        const claims = JSON.parse(Buffer.from(body!, 'base64url').toString('utf8'))
+        const swapped = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')
+        return { ...chat(), subject_token: `${head}.${swapped}.${sig}` }
+      },
+      status: 400,
+      error: 'invalid_grant',
+      reason: 'ERR_SUBJECT_TOKEN_INVALID',
+    },
+    {
+      name: '2(b).2 ES256 signature of the wrong length',
+      params: () => ({ ...chat(), subject_token: `${alice.id_token}AAAA` }),
+      status: 400,
+      error: 'invalid_grant',
+      reason: 'ERR_SUBJECT_TOKEN_INVALID',
+    },
+    {
       name: '2(b).2 [#3] refresh token of another client',
       params: () => ({
         ...chat(),

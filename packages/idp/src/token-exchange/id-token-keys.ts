@@ -6,6 +6,7 @@
  * another replica verifies without waiting).
  * @see ../../../../shared/spec/xaa-protocol.md 2(b) step 2
  */
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
 import type { KeyStore } from '@openxaa/store'
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose'
 import { IDP_KEY_PURPOSE } from '../provider/holder.js'
@@ -18,6 +19,30 @@ export interface IdTokenKeySet {
   readonly algorithms: readonly string[]
   /** Identifies the snapshot: the published JWKS as JSON. */
   readonly version: string
+  /** The ES256 (P-256) signing keys by `kid`, for node:crypto's synchronous check; a kid used twice is left out. */
+  readonly es256: ReadonlyMap<string, KeyObject>
+}
+
+function es256Keys(jwks: JSONWebKeySet): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>()
+  const seen = new Set<string>()
+  for (const jwk of jwks.keys) {
+    if (typeof jwk.kid !== 'string') continue
+    const duplicate = seen.has(jwk.kid)
+    seen.add(jwk.kid)
+    if (duplicate) {
+      keys.delete(jwk.kid)
+      continue
+    }
+    if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || (jwk.alg !== undefined && jwk.alg !== 'ES256')) continue
+    if (jwk.use !== undefined && jwk.use !== 'sig') continue
+    try {
+      keys.set(jwk.kid, createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }))
+    } catch {
+      // A key node:crypto cannot import stays with jose's path.
+    }
+  }
+  return keys
 }
 
 /** Holds the current snapshot; one per IdP instance. */
@@ -57,6 +82,7 @@ export class IdTokenKeys {
         keys: createLocalJWKSet(jwks),
         algorithms: [...new Set(jwks.keys.map((k) => k.alg).filter((a): a is string => typeof a === 'string'))],
         version,
+        es256: es256Keys(jwks),
       }
     }
     return this.#current

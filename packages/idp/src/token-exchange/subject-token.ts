@@ -5,6 +5,8 @@
  * (project decision 3); the user's claims are then read fresh from the directory, never from the token.
  * @see ../../../../shared/spec/xaa-protocol.md 2(b) step 2, checklist #2 and #3
  */
+
+import { verify as verifySignature } from 'node:crypto'
 import {
   ACCESS_TOKEN_TYP,
   DEFAULT_CLOCK_SKEW,
@@ -13,7 +15,7 @@ import {
   TOKEN_TYPE_ID_TOKEN,
   TOKEN_TYPE_REFRESH_TOKEN,
 } from '@openxaa/protocol'
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
+import { base64url, decodeProtectedHeader, type JWTPayload, errors as joseErrors, jwtVerify, UnsecuredJWT } from 'jose'
 import type Provider from 'oidc-provider'
 import type { IdpRuntime } from '../context.js'
 import type { IdTokenKeySet } from './id-token-keys.js'
@@ -34,26 +36,66 @@ function invalid(code: 'ERR_SUBJECT_TOKEN_INVALID' | 'ERR_SUBJECT_TOKEN_EXPIRED'
   return new ProtocolError(code, description, { rule: RULE, detail })
 }
 
+// The header of an unsecured JWT: its claims are then checked by jose exactly as jwtVerify checks them.
+const UNSECURED_HEADER = base64url.encode(JSON.stringify({ alg: 'none' }))
+
+interface IdTokenCheck {
+  issuer: string
+  currentDate: Date
+  clockTolerance: number
+  requiredClaims: string[]
+}
+
+/**
+ * An ES256 ID token checked with node:crypto, synchronously: jose verifies through WebCrypto on the thread pool,
+ * which cost more than the rest of the exchange. Undefined when this path does not apply (another algorithm, a
+ * header jose must judge, a kid the snapshot does not hold): jose then decides. The claims are validated by jose
+ * itself (the same claim-set validation as jwtVerify) over the very payload bytes whose signature was checked.
+ */
+function verifyEs256IdToken(
+  token: string,
+  header: Record<string, unknown>,
+  set: IdTokenKeySet,
+  check: IdTokenCheck,
+): JWTPayload | undefined {
+  if (header.alg !== 'ES256' || !set.algorithms.includes('ES256') || typeof header.kid !== 'string') return undefined
+  if (header.crit !== undefined || header.b64 !== undefined) return undefined
+  const key = set.es256.get(header.kid)
+  const parts = token.split('.')
+  if (key === undefined || parts.length !== 3) return undefined
+  const signature = Buffer.from(parts[2]!, 'base64url')
+  const input = Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii')
+  // RFC 7518 3.4: R and S, 32 bytes each.
+  if (signature.length !== 64 || !verifySignature('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature)) {
+    throw new joseErrors.JWSSignatureVerificationFailed()
+  }
+  return UnsecuredJWT.decode(`${UNSECURED_HEADER}.${parts[1]}.`, check).payload
+}
+
 /** Validates an ID token issued by this IdP to `clientId`. */
 export async function validateIdToken(runtime: IdpRuntime, token: string, clientId: string): Promise<Subject> {
-  let typ: unknown
+  let header: Record<string, unknown>
   try {
-    typ = decodeProtectedHeader(token).typ
+    header = decodeProtectedHeader(token)
   } catch {
     throw invalid('ERR_SUBJECT_TOKEN_INVALID', 'ID token is not a compact JWS')
   }
+  const typ = header.typ
   // Explicitly typed tokens of other kinds (an ID-JAG, an access token) are never identity assertions.
   if (typeof typ === 'string' && [ID_JAG_TYP, ACCESS_TOKEN_TYP, `application/${ACCESS_TOKEN_TYP}`].includes(typ)) {
     throw invalid('ERR_SUBJECT_TOKEN_INVALID', `subject token has typ ${typ.slice(0, 40)}, not an ID token`)
   }
-  const verify = (set: IdTokenKeySet) =>
-    jwtVerify(token, set.keys, {
-      issuer: runtime.options.issuer,
-      algorithms: [...set.algorithms],
-      currentDate: new Date(runtime.now()),
-      clockTolerance: DEFAULT_CLOCK_SKEW,
-      requiredClaims: ['sub', 'aud', 'exp', 'iat'],
-    })
+  const check: IdTokenCheck = {
+    issuer: runtime.options.issuer,
+    currentDate: new Date(runtime.now()),
+    clockTolerance: DEFAULT_CLOCK_SKEW,
+    requiredClaims: ['sub', 'aud', 'exp', 'iat'],
+  }
+  const verify = async (set: IdTokenKeySet): Promise<{ payload: JWTPayload }> => {
+    const fast = verifyEs256IdToken(token, header, set, check)
+    if (fast !== undefined) return { payload: fast }
+    return jwtVerify(token, set.keys, { ...check, algorithms: [...set.algorithms] })
+  }
   let payload: Record<string, unknown>
   try {
     const set = await runtime.idTokenKeys.get()
