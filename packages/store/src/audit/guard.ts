@@ -41,6 +41,10 @@ function decodesToJsonObject(segment: string): boolean {
 
 /** Redacts compact JWS/JWE serialisations anywhere in `value`. Applied to every string of an event. */
 export function redactTokens(value: string, redactions: Redactions): string {
+  // Every compact serialisation has two dots at least: most strings of an event (ids, URLs) end here, without the
+  // regular expression trying every start position.
+  const dot = value.indexOf('.')
+  if (dot < 0 || value.indexOf('.', dot + 1) < 0) return value
   return value.replace(COMPACT_CANDIDATE, (match) => {
     if (!decodesToJsonObject(match.slice(0, match.indexOf('.')))) return match
     redactions.count++
