@@ -6,6 +6,7 @@ import type { Insertable, Selectable } from 'kysely'
 import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
+import { type PreparedQuery, prepareQuery } from '../internal/prepared.js'
 import type { AuditEventTable } from '../schema.js'
 import { AUDIT_DECISIONS, type AuditDecision, type AuditEvent, type AuditEventInput, type AuditLog } from './event.js'
 import { applyAuditFilter, IDENTIFIERS, toMs } from './filter.js'
@@ -95,13 +96,36 @@ function decodeCursor(cursor: string): [number, number] {
   throw new TypeError('audit query cursor is malformed')
 }
 
+/** Compiled INSERT statements kept per audit log (one per set of columns). */
+const MAX_INSERT_SHAPES = 64
+
 /** Builds the audit log over a context. */
 export function createAuditLog(context: RepositoryContext): AuditLog {
   const { db, clock } = context
+  // The servers append events of a handful of shapes (which optional columns are set): one compiled INSERT per
+  // shape, up to a bound; any further shape is built as before.
+  const inserts = new Map<string, PreparedQuery<Selectable<AuditEventTable>>>()
+  const insert = async (row: Insertable<AuditEventTable>) => {
+    const columns = Object.keys(row) as (keyof Insertable<AuditEventTable>)[]
+    const shape = columns.join(',')
+    let query = inserts.get(shape)
+    if (query === undefined && inserts.size < MAX_INSERT_SHAPES) {
+      query = prepareQuery(db, columns.length, (db, ...slots) =>
+        db
+          .insertInto('audit_event')
+          .values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as Insertable<AuditEventTable>)
+          .returningAll(),
+      )
+      inserts.set(shape, query)
+    }
+    if (query === undefined) return db.insertInto('audit_event').values(row).returningAll().executeTakeFirstOrThrow()
+    const stored = (await query(...columns.map((c) => row[c])))[0]
+    if (stored === undefined) throw new Error('audit insert returned no row')
+    return stored
+  }
   return {
     async append(event) {
-      const row = toRow(event, nowMs(clock))
-      const stored = await db.insertInto('audit_event').values(row).returningAll().executeTakeFirstOrThrow()
+      const stored = await insert(toRow(event, nowMs(clock)))
       return fromRow(context, stored)
     },
 

@@ -8,6 +8,7 @@ import type { ReplayStore } from '@openxaa/protocol'
 import { nowMs, resolveNow } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { PurgeSchedule } from '../internal/context.js'
+import { prepareQuery } from '../internal/prepared.js'
 
 /** Longest `iss` and `jti` recorded; a verifier rejects larger assertions long before they get here. */
 const MAX_ISS_LENGTH = 2048
@@ -67,6 +68,15 @@ export function createReplayRepository(
     return Number(result.numDeletedRows)
   }
 
+  // Every redemption (and every DPoP proof) inserts one row: compiled once.
+  const insertUse = prepareQuery(db, 4, (db, iss, jti, expAt, usedAt) =>
+    db
+      .insertInto('replay_jti')
+      .values({ iss: iss!, jti: jti!, exp_at: expAt as unknown as number, used_at: usedAt as unknown as number })
+      .onConflict((oc) => oc.columns(['iss', 'jti']).doNothing())
+      .returning('jti'),
+  )
+
   return {
     async firstUse(iss, jti, exp) {
       checkString('iss', iss, MAX_ISS_LENGTH)
@@ -74,12 +84,7 @@ export function createReplayRepository(
       if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TypeError('exp must be epoch seconds')
       const now = nowMs(clock)
       // One statement decides: the row that wins the primary key is the first use; everyone else gets no row back.
-      const inserted = await db
-        .insertInto('replay_jti')
-        .values({ iss, jti, exp_at: Math.min(Math.ceil(exp * 1000), MAX_EXP_MS), used_at: now })
-        .onConflict((oc) => oc.columns(['iss', 'jti']).doNothing())
-        .returning('jti')
-        .executeTakeFirst()
+      const inserted = (await insertUse(iss, jti, Math.min(Math.ceil(exp * 1000), MAX_EXP_MS), now))[0]
       if (!db.isTransaction && schedule.due(now)) {
         // The jti is already recorded: a failed purge must not turn this first use into an error. The next
         // interval retries it, and expired rows never cause a wrong answer, only a bigger table.
