@@ -1,6 +1,7 @@
 export { checkReadiness, type HealthRoutesOptions, healthRoutes, type ReadinessCheck } from './health/routes.js'
 export { isDatabaseUnavailable } from './http/database-error.js'
 export { type ObserveOptions, observe } from './http/observe.js'
+export { type OperationsSettings, operationsFromEnv } from './log/from-env.js'
 export {
   createJsonLogger,
   type JsonLogger,
