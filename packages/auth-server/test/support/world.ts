@@ -24,9 +24,9 @@ export interface World {
   close(): Promise<void>
 }
 
-export async function startWorld(options: Parameters<typeof startAs>[2] = {}): Promise<World> {
+export async function startWorld(options: Parameters<typeof startAs>[2] = {}, databaseUrl?: string): Promise<World> {
   const db = tempDatabase()
-  const as = await startAs(db.url, db.dir, options)
+  const as = await startAs(databaseUrl ?? db.url, db.dir, options)
   const defaults = {
     aud: as.issuer,
     client_id: AGENT,
