@@ -89,14 +89,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     })
     return 0
   } finally {
-    // Drain: no new connections, requests in flight finish, idle keep-alive connections close; then the store.
+    // Drain: no new connections, requests in flight finish (Node closes idle keep-alive connections); then the store.
     const s = server
-    if (s !== undefined) {
-      await new Promise<void>((resolve) => {
-        s.close(() => resolve())
-        if ('closeIdleConnections' in s) s.closeIdleConnections()
-      })
-    }
+    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => resolve()))
     await store.close()
   }
 }

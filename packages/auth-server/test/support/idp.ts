@@ -71,9 +71,7 @@ export async function startTestIdp(defaults: Partial<MintIdJagInput> = {}): Prom
     hits.set(path, (hits.get(path) ?? 0) + 1)
     if (path === '/jwks') {
       if (state.jwksDown) return res.destroy()
-      return res
-        .writeHead(200, { 'content-type': 'application/jwk-set+json' })
-        .end(JSON.stringify({ keys: published }))
+      return res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: published }))
     }
     if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
       const metadata = {
