@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import { afterAll, describe, expect, test } from 'vitest'
-import { auditOf, postForm, readJson } from './support/as.js'
+import { auditOf, postForm, readJson, startAs } from './support/as.js'
 import { AGENT, startWorld, type World } from './support/world.js'
 
 function psql(sql: string): string {
@@ -75,6 +75,35 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
       expect(replay.status).toBe(400)
       expect((await readJson(replay)).error).toBe('invalid_grant')
       expect((await auditOf(world.as.store, replay))[0]?.reason).toBe('ERR_ID_JAG_REPLAY')
+    }
+  })
+})
+
+describe.skipIf(!postgresRuns)('rate limits on PostgreSQL are shared by replicas', () => {
+  const role = `oxrate_${randomBytes(4).toString('hex')}`
+  afterAll(() => psql(`DROP SCHEMA IF EXISTS ${role} CASCADE; DROP ROLE IF EXISTS ${role}`))
+
+  test('three requests a minute from one address across two replicas: the fourth is 429 with Retry-After', async () => {
+    psql(`CREATE ROLE ${role} LOGIN; CREATE SCHEMA ${role} AUTHORIZATION ${role}`)
+    const url = `postgres://${role}@127.0.0.1:5432/test`
+    const a = await startAs(url, '/tmp', { rateLimitPerMinute: 3 })
+    const b = await startAs(url, '/tmp', { rateLimitPerMinute: 3, issuer: a.issuer })
+    // Both clocks a second into a window, so the four requests cannot straddle two windows.
+    const offset = 60_000 - (Date.now() % 60_000) + 1000
+    a.clock.offsetMs = offset
+    b.clock.offsetMs = offset
+    try {
+      const statuses: number[] = []
+      for (const replica of [a, b, a, b]) {
+        const res = await postForm(replica.tokenUrl, { grant_type: GRANT_TYPE_JWT_BEARER, assertion: 'x' })
+        statuses.push(res.status)
+        if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      }
+      expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true)
+      expect(statuses[3]).toBe(429)
+    } finally {
+      await a.close()
+      await b.close()
     }
   })
 })

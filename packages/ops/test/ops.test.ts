@@ -188,3 +188,25 @@ describe('observe middleware and health routes', () => {
     expect(isDatabaseUnavailable(new TypeError('undefined is not a function'))).toBe(false)
   })
 })
+
+describe('request body limit', () => {
+  test('a body over the limit is 413, declared or streamed; within the limit it reaches the route', async () => {
+    const metrics = createServerMetrics()
+    const a = new Hono()
+    a.use('*', observe({ logger: capture().logger, metrics, maxBodyBytes: 100 }))
+    a.post('/echo', async (c) => c.text(String((await c.req.text()).length)))
+    expect(await (await a.request('/echo', { method: 'POST', body: 'x'.repeat(100) })).text()).toBe('100')
+    const declared = await a.request('/echo', { method: 'POST', body: 'x'.repeat(101) })
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toMatchObject({ error: 'invalid_request' })
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(50)))
+        controller.close()
+      },
+    })
+    const streamed = await a.request('/echo', { method: 'POST', body: stream, duplex: 'half' } as RequestInit)
+    expect(streamed.status).toBe(413)
+    expect(metrics.requests.get({ method: 'POST', route: '/echo', status: '413' })).toBe(2)
+  })
+})

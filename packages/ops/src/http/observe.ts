@@ -6,6 +6,7 @@
  * @see ../../../../docs/operations.md "Logs", "Limits"
  */
 import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { JsonLogger } from '../log/json-logger.js'
 import type { ServerMetrics } from '../metrics/server-metrics.js'
 import { isDatabaseUnavailable } from './database-error.js'
@@ -16,6 +17,8 @@ export interface ObserveOptions {
   metrics: ServerMetrics
   /** Requests served at once before new ones get 503; default 256, 0 = no limit. */
   maxInFlight?: number
+  /** Largest request body in bytes (declared or streamed); larger ones get 413. Default 64 KiB; 0 = no limit. */
+  maxBodyBytes?: number
   /** Seconds in the `Retry-After` of a 503; default 1. */
   retryAfterSeconds?: number
   /** Paths not logged (probes, scrapes); default `/healthz`, `/readyz`, `/metrics`. */
@@ -57,6 +60,19 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
   const retryAfter = options.retryAfterSeconds ?? 1
   const quiet = new Set(options.quietPaths ?? ['/healthz', '/readyz', '/metrics'])
   const { logger, metrics } = options
+  const maxBody = options.maxBodyBytes ?? 65_536
+  if (!Number.isInteger(maxBody) || maxBody < 0) throw new TypeError('maxBodyBytes must be a non-negative integer')
+  // A declared Content-Length over the limit is refused before anything reads; a streamed body is counted as read.
+  const limitBody: MiddlewareHandler | undefined =
+    maxBody === 0
+      ? undefined
+      : bodyLimit({
+          maxSize: maxBody,
+          onError: (c) =>
+            c.json({ error: 'invalid_request', error_description: 'request body too large' }, 413, {
+              'Cache-Control': 'no-store',
+            }),
+        })
   let inFlight = 0
   return async (c, next) => {
     const started = performance.now()
@@ -73,7 +89,11 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
     }
     metrics.inFlight.set(++inFlight)
     try {
-      await next()
+      if (limitBody === undefined) await next()
+      else {
+        const limited = await limitBody(c, next)
+        if (limited instanceof Response) c.res = limited
+      }
     } finally {
       metrics.inFlight.set(--inFlight)
     }
