@@ -135,4 +135,16 @@ describe("an issuer's JWKS is unreachable", () => {
     world.as.clock.offsetMs += 40_000
     expect((await redeem(world, await world.idJag())).status).toBe(200)
   })
+
+  test('a JWKS that never answers: the fetch times out (5 s) and the request fails closed, it does not hang', async () => {
+    world.idp.jwksHang = true
+    await world.idp.rotate()
+    world.as.clock.offsetMs += 40_000
+    const started = Date.now()
+    const res = await redeem(world, await world.idJag())
+    expect(Date.now() - started).toBeLessThan(8000)
+    expect(res.status).toBe(400)
+    expect((await readJson(res)).error).toBe('invalid_grant')
+    world.idp.jwksHang = false
+  }, 15_000)
 })

@@ -46,6 +46,8 @@ export interface TestIdp {
   hits: Map<string, number>
   /** While true the JWKS endpoint drops the connection (an unreachable issuer). */
   jwksDown: boolean
+  /** While true the JWKS endpoint never answers (a hanging issuer). */
+  jwksHang: boolean
   /** Signs later ID-JAGs with a new key, published beside the old one. */
   rotate(): Promise<void>
   mint(input: Partial<MintIdJagInput>, now?: number): Promise<string>
@@ -63,7 +65,7 @@ function listen(server: Server): Promise<number> {
 export async function startTestIdp(defaults: Partial<MintIdJagInput> = {}): Promise<TestIdp> {
   let key = await makeKey(`idp-${Math.random().toString(36).slice(2, 8)}`)
   const published = [key.publicJwk]
-  const state = { jwksDown: false }
+  const state = { jwksDown: false, jwksHang: false }
   const hits = new Map<string, number>()
   let issuer = ''
   const server = createServer((req, res) => {
@@ -71,6 +73,7 @@ export async function startTestIdp(defaults: Partial<MintIdJagInput> = {}): Prom
     hits.set(path, (hits.get(path) ?? 0) + 1)
     if (path === '/jwks') {
       if (state.jwksDown) return res.destroy()
+      if (state.jwksHang) return
       return res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: published }))
     }
     if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
@@ -98,6 +101,12 @@ export async function startTestIdp(defaults: Partial<MintIdJagInput> = {}): Prom
     },
     set jwksDown(down: boolean) {
       state.jwksDown = down
+    },
+    get jwksHang() {
+      return state.jwksHang
+    },
+    set jwksHang(hang: boolean) {
+      state.jwksHang = hang
     },
     async rotate() {
       key = await makeKey(`idp-${Math.random().toString(36).slice(2, 8)}`)
