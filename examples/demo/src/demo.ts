@@ -33,6 +33,8 @@ export interface DemoDeps {
   env?: Record<string, string | undefined>
   /** Where the IdP reports warnings and errors. Default: the console. */
   idpLogger?: IdpLogger
+  /** The resource ASes' per-address limit on credential endpoints (default: the AS default, 600 a minute). */
+  rateLimitPerMinute?: number | false
   /** A JSON request logger per server (`openxaa-idp`, `notes-as`, `notes-mcp`…). Default: no request log. */
   requestLogger?: (service: string) => JsonLogger
 }
@@ -150,7 +152,8 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
       ['notesAs', stores.notes_as, urls.notesAs],
       ['tasksAs', stores.tasks_as, urls.tasksAs],
     ] as const) {
-      const as = createAuthServer({ store, clock, ...log(`${key}`) }, { issuer })
+      const limit = deps.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: deps.rateLimitPerMinute }
+      const as = createAuthServer({ store, clock, ...log(`${key}`) }, { issuer, ...limit })
       cleanup.push(() => as.close())
       bound[key].attach(as.fetch)
     }

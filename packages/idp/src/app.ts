@@ -1,9 +1,10 @@
 /** `buildApp()`: the IdP's Hono app, routes mounted in order; no module-level state. */
 import type { HttpBindings } from '@hono/node-server'
 import { healthRoutes, observe, type ServerMetrics } from '@openxaa/ops'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { IdpRuntime } from './context.js'
 import { interactionRoutes } from './interaction/routes.js'
+import { PROVIDER_ROUTES } from './provider/configuration.js'
 import { IDP_KEY_PURPOSE } from './provider/holder.js'
 import { jwksRoute } from './routes/jwks.js'
 import { oidcRoutes } from './routes/oidc.js'
@@ -22,7 +23,13 @@ export interface IdpOperations {
 export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[], ops: IdpOperations): Hono<IdpEnv> {
   const app = new Hono<IdpEnv>()
   // Request id, in-flight limit, request log and metrics first; then /healthz, /readyz and /metrics.
-  app.use('*', observe({ logger: ops.requestLogger, metrics: ops.metrics, maxInFlight: ops.maxInFlight }))
+  const mount = runtime.options.mountPath
+  const providerRoutes = new Set<string>(Object.values(PROVIDER_ROUTES))
+  const routeLabel = (c: Context) => {
+    const path = c.req.path.slice(mount.length)
+    return providerRoutes.has(path) ? path : undefined
+  }
+  app.use('*', observe({ logger: ops.requestLogger, metrics: ops.metrics, maxInFlight: ops.maxInFlight, routeLabel }))
   const checks = {
     database: () => runtime.store.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(),
     signing_keys: () => runtime.store.keys.current(IDP_KEY_PURPOSE),

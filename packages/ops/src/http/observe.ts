@@ -21,6 +21,11 @@ export interface ObserveOptions {
   maxBodyBytes?: number
   /** Seconds in the `Retry-After` of a 503; default 1. */
   retryAfterSeconds?: number
+  /**
+   * A route label for requests a catch-all route serves (oidc-provider's endpoints at the IdP); `undefined` keeps
+   * the matched pattern. Must return a bounded set of values.
+   */
+  routeLabel?: (c: Context) => string | undefined
   /** Paths not logged (probes, scrapes); default `/healthz`, `/readyz`, `/metrics`. */
   quietPaths?: readonly string[]
 }
@@ -38,11 +43,12 @@ function unavailable(retryAfter: number, error: string, description: string): Re
   })
 }
 
-// The matched route pattern, not the path: bounded label values whatever paths clients send.
+// The pattern of the route that answered (Hono's `routeIndex` is the last one dispatched), not the path: bounded
+// label values whatever paths clients send. Index 0 is this middleware: nothing else ran, no route matched.
 function routeOf(c: Context): string {
-  const routes = c.req.matchedRoutes.filter((r) => r.method !== 'ALL' || !/\*$/.test(r.path) || r.path.length > 2)
-  const last = routes[routes.length - 1]
-  return last === undefined ? 'unmatched' : last.path
+  const index = c.req.routeIndex
+  const route = index > 0 ? c.req.matchedRoutes[index] : undefined
+  return route === undefined ? 'unmatched' : route.path
 }
 
 // oidc-provider answers on the raw Node response: its status is there, not on `c.res`.
@@ -109,7 +115,7 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
     }
     if (c.res.headers.get('x-hono-already-sent') === null) c.header('X-Request-Id', requestId)
     const status = statusOf(c)
-    const route = routeOf(c)
+    const route = options.routeLabel?.(c) ?? routeOf(c)
     const seconds = (performance.now() - started) / 1000
     metrics.requests.inc({ method: c.req.method, route, status: String(status) })
     metrics.latency.observe(seconds, { method: c.req.method, route })
