@@ -25,6 +25,9 @@ export interface FuzzReport {
   examples: string[]
   rssStartMb: number
   rssEndMb: number
+  /** V8 heap in use after a GC (run with --expose-gc), the measure that shows a leak. */
+  heapStartMb: number
+  heapEndMb: number
   seconds: number
 }
 
@@ -105,11 +108,14 @@ export async function runFuzz(options: { inputs: number; seed?: number; concurre
     examples: [],
     rssStartMb: 0,
     rssEndMb: 0,
+    heapStartMb: 0,
+    heapEndMb: 0,
     seconds: 0,
   }
   const gc = (globalThis as { gc?: () => void }).gc
   gc?.()
   report.rssStartMb = Math.round(process.memoryUsage().rss / 1048576)
+  report.heapStartMb = Math.round(process.memoryUsage().heapUsed / 1048576)
   const started = performance.now()
 
   const one = async (): Promise<void> => {
@@ -173,6 +179,7 @@ export async function runFuzz(options: { inputs: number; seed?: number; concurre
     report.seconds = Math.round((performance.now() - started) / 100) / 10
     gc?.()
     report.rssEndMb = Math.round(process.memoryUsage().rss / 1048576)
+    report.heapEndMb = Math.round(process.memoryUsage().heapUsed / 1048576)
     await demo.close()
     rmSync(dataDir, { recursive: true, force: true })
   }
