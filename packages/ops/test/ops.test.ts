@@ -213,3 +213,27 @@ describe('request body limit', () => {
     expect(counted[0]! + counted[1]!).toBe(2)
   })
 })
+
+describe('configuration from environment and file', () => {
+  test('the file fills what the environment lacks; a bad setting is named', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const { applyConfigFile, operationsFromEnv } = await import('../src/index.js')
+    const dir = mkdtempSync(join(tmpdir(), 'ops-config-'))
+    const file = join(dir, 'config.json')
+    writeFileSync(file, JSON.stringify({ OPENXAA_LOG_LEVEL: 'warn', OPENXAA_MAX_IN_FLIGHT: '10' }))
+    const env = applyConfigFile({ OPENXAA_CONFIG_FILE: file, OPENXAA_MAX_IN_FLIGHT: '20' })
+    expect(env).toMatchObject({ OPENXAA_LOG_LEVEL: 'warn', OPENXAA_MAX_IN_FLIGHT: '20' })
+    expect(operationsFromEnv('t', env).maxInFlight).toBe(20)
+    writeFileSync(file, JSON.stringify({ OPENXAA_LOG_LEVLE: 'warn' }))
+    expect(() => applyConfigFile({ OPENXAA_CONFIG_FILE: file })).toThrow(/unknown setting OPENXAA_LOG_LEVLE/)
+    writeFileSync(file, JSON.stringify({ PORT: 8080 }))
+    expect(() => applyConfigFile({ OPENXAA_CONFIG_FILE: file })).toThrow(/PORT must be a string/)
+    expect(() => applyConfigFile({ OPENXAA_CONFIG_FILE: join(dir, 'missing.json') })).toThrow(
+      /cannot be read \(ENOENT\)/,
+    )
+    expect(() => operationsFromEnv('t', { OPENXAA_LOG_LEVEL: 'loud' })).toThrow(/OPENXAA_LOG_LEVEL/)
+    expect(() => operationsFromEnv('t', { OPENXAA_MAX_IN_FLIGHT: '-1' })).toThrow(/OPENXAA_MAX_IN_FLIGHT/)
+  })
+})
