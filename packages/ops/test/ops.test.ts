@@ -198,6 +198,7 @@ describe('request body limit', () => {
     expect(await (await a.request('/echo', { method: 'POST', body: 'x'.repeat(100) })).text()).toBe('100')
     const declared = await a.request('/echo', { method: 'POST', body: 'x'.repeat(101) })
     expect(declared.status).toBe(413)
+    expect(declared.headers.get('connection')).toBe('close')
     expect(await declared.json()).toMatchObject({ error: 'invalid_request' })
     const stream = new ReadableStream({
       start(controller) {

@@ -75,8 +75,10 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
       : bodyLimit({
           maxSize: maxBody,
           onError: (c) =>
+            // The rest of the body is never read: the connection cannot carry another request, say so.
             c.json({ error: 'invalid_request', error_description: 'request body too large' }, 413, {
               'Cache-Control': 'no-store',
+              Connection: 'close',
             }),
         })
   let inFlight = 0
