@@ -1,22 +1,15 @@
 #!/usr/bin/env node
-// `npm run bench`: runs every bench/*.ts in turn (one at a time: the machine is small and shared); each writes its
-// results to bench/results/.
+// `npm run bench [-- --quick | --profile | --only idp,as | …]`: runs the benchmark suite (bench/suite.ts), which
+// measures every leg of the flow beside its references and writes bench/results/latest.{md,json}. The store
+// micro-benchmark stays separate: `node --conditions=openxaa-source --import tsx bench/store.ts`. See bench/README.md.
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const benches = readdirSync(join(root, 'bench'))
-  .filter((name) => name.endsWith('.ts'))
-  .sort()
-let failed = 0
-for (const name of benches) {
-  console.log(`\n== bench/${name}`)
-  const run = spawnSync(process.execPath, ['--conditions=openxaa-source', '--import', 'tsx', join('bench', name)], {
-    cwd: root,
-    stdio: 'inherit',
-  })
-  if (run.status !== 0) failed++
-}
-process.exitCode = failed === 0 ? 0 : 1
+const run = spawnSync(
+  process.execPath,
+  ['--conditions=openxaa-source', '--import', 'tsx', join('bench', 'suite.ts'), ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+)
+process.exitCode = run.status ?? 1

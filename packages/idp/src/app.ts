@@ -8,6 +8,7 @@ import { PROVIDER_ROUTES } from './provider/configuration.js'
 import { IDP_KEY_PURPOSE } from './provider/holder.js'
 import { jwksRoute } from './routes/jwks.js'
 import { oidcRoutes } from './routes/oidc.js'
+import { tokenExchangeRoute } from './routes/token-exchange.js'
 
 /** The Hono environment of the IdP: Node bindings (oidc-provider writes to the raw response). */
 export type IdpEnv = { Bindings: HttpBindings }
@@ -39,6 +40,8 @@ export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[], op
   app.route('/', jwksRoute(runtime) as unknown as Hono<IdpEnv>)
   app.route('/', interactionRoutes(runtime))
   for (const routes of extra) app.route('/', routes)
+  // Token exchanges it can serve skip oidc-provider's request pipeline; the rest falls through to it.
+  app.route('/', tokenExchangeRoute(runtime))
   app.route('/', oidcRoutes(runtime))
   app.onError((err, c) => {
     runtime.logger.error('unhandled error', { error: err.message, path: c.req.path })

@@ -3,6 +3,7 @@ import type { JsonLogger, ServerMetrics } from '@openxaa/ops'
 import { type Clock, nowMs, type Store } from '@openxaa/store'
 import type { ResolvedIdpOptions } from './options.js'
 import type { ProviderHolder } from './provider/holder.js'
+import type { IdTokenKeys } from './token-exchange/id-token-keys.js'
 
 /** Where the IdP reports operational events (never a token, secret or password). */
 export interface IdpLogger {
@@ -34,6 +35,8 @@ export interface IdpRuntime {
   now(): number
   readonly logger: IdpLogger
   readonly provider: ProviderHolder
+  /** The published keys, for checking ID tokens presented at the token exchange. */
+  readonly idTokenKeys: IdTokenKeys
   /** A hash verified against when a username is unknown, so that timing does not reveal which usernames exist. */
   readonly dummyPasswordHash: Promise<string>
 }

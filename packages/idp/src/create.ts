@@ -13,6 +13,7 @@ import { dummyPasswordHash } from './directory/password.js'
 import { type IdpOptions, parseOptions } from './options.js'
 import { buildProvider } from './provider/build.js'
 import { IDP_KEY_PURPOSE, ProviderHolder } from './provider/holder.js'
+import { IdTokenKeys } from './token-exchange/id-token-keys.js'
 
 /** A running IdP: serve `fetch` (or `app`) with `@hono/node-server`. */
 export interface Idp {
@@ -53,6 +54,7 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
     now,
     logger,
     provider: undefined as unknown as ProviderHolder,
+    idTokenKeys: new IdTokenKeys(deps.store.keys, resolved.keyCheckInterval * 1000, now),
     dummyPasswordHash: dummyPasswordHash(resolved.passwordHashCost),
   }
   Object.assign(runtime, {

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { AuditLog } from './audit/event.js'
 import { createAuditLog } from './audit/log.js'
 import { type AuthServerRepositories, createAuthServerRepositories } from './auth-server/repositories.js'
+import { VerifiedSecretCache } from './auth-server/secret-cache.js'
 import { type Clock, nowMs } from './clock.js'
 import { createIdpRepositories, type IdpRepositories } from './idp/index.js'
 import { connect } from './internal/connect.js'
@@ -124,11 +125,15 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     })
   }
 
-  const { db, dialect, backend } = connect(target, { schema: options.schema, maxConnections: options.maxConnections })
+  const { db, dialect, backend } = await connect(target, {
+    schema: options.schema,
+    maxConnections: options.maxConnections,
+  })
   const replaySchedule = new PurgeSchedule((options.replay?.purgeIntervalSeconds ?? 60) * 1000)
   const oidcSchedule = new PurgeSchedule(60_000)
+  const verifiedSecrets = new VerifiedSecretCache({ clock })
   const repositories = (executor: Kysely<Database>) => {
-    const context: RepositoryContext = { db: executor, dialect, clock }
+    const context: RepositoryContext = { db: executor, dialect, clock, verifiedSecrets }
     return {
       replay: createReplayRepository(context, options.replay, replaySchedule),
       audit: createAuditLog(context),

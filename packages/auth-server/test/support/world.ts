@@ -24,6 +24,10 @@ export interface World {
   close(): Promise<void>
 }
 
+/**
+ * Starts the world; `databaseUrl` puts the AS on another database than a temporary SQLite file (the benchmarks run
+ * it on PostgreSQL too; the caller owns and drops that database).
+ */
 export async function startWorld(options: Parameters<typeof startAs>[2] = {}, databaseUrl?: string): Promise<World> {
   const db = tempDatabase()
   const as = await startAs(databaseUrl ?? db.url, db.dir, options)

@@ -3,13 +3,14 @@
  * fresh, not replayed) and its key thumbprint goes into the ID-JAG as `cnf.jkt`.
  */
 import { verifyDpopProof } from '@openxaa/protocol'
-import type { KoaContextWithOIDC } from 'oidc-provider'
 import type { IdpRuntime } from '../context.js'
 import { PROVIDER_ROUTES } from '../provider/configuration.js'
 
-/** The thumbprint of a valid DPoP proof, undefined without one; an invalid proof throws `invalid_dpop_proof`. */
-export async function dpopThumbprint(runtime: IdpRuntime, ctx: KoaContextWithOIDC): Promise<string | undefined> {
-  const header = ctx.get('dpop')
+/**
+ * The thumbprint of a valid DPoP proof (`header`, '' when the request has none), undefined without one; an invalid
+ * proof throws `invalid_dpop_proof`.
+ */
+export async function dpopThumbprint(runtime: IdpRuntime, header: string): Promise<string | undefined> {
   if (header === '') return undefined
   const proof = await verifyDpopProof(header, {
     htm: 'POST',

@@ -16,26 +16,46 @@ import {
   TOKEN_TYPE_ID_TOKEN,
   toOAuthErrorBody,
 } from '@openxaa/protocol'
-import { type AuditEventInput, userConnectionTarget } from '@openxaa/store'
+import { type AuditEventInput, type IdpClient, userConnectionTarget } from '@openxaa/store'
+import type Provider from 'oidc-provider'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
 import { IDP_KEY_PURPOSE } from '../provider/holder.js'
 import { dpopThumbprint } from './dpop.js'
 import { evaluatePolicy } from './policy.js'
-import { parseExchange } from './request.js'
+import { parseExchange, type TokenExchangeForm } from './request.js'
 import { validateIdToken, validateRefreshToken } from './subject-token.js'
 import { checkScopesKnown, resolveTarget } from './target.js'
 
 type EventContext = Omit<AuditEventInput, 'actor' | 'action' | 'decision'>
 
-async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: EventContext) {
+/** One token-exchange request whose client is authenticated, whoever parsed it (oidc-provider or `route.ts`). */
+export interface ExchangeInput {
+  clientId: string
+  /** The client's stored row, when the caller already read it. */
+  client?: IdpClient
+  /** The request parameters. */
+  form: TokenExchangeForm
+  /** The `DPoP` header, '' when absent. */
+  dpop: string
+  /** The provider instance, for refresh-token subject tokens. */
+  provider(): Promise<Provider>
+}
+
+/** An issued ID-JAG: the response body and what its audit event records. */
+export interface ExchangeResult {
+  body: object
+  data: Record<string, unknown>
+}
+
+async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventContext): Promise<ExchangeResult> {
   const { store, options } = runtime
-  const clientId = ctx.oidc.client!.clientId
+  const { clientId } = input
   const nowSeconds = Math.floor(runtime.now() / 1000)
 
-  // 2(b).1 [#1]: oidc-provider authenticated the client; it must also be a confidential client enabled for XAA.
-  const client = await store.idp.clients.get(clientId)
+  // 2(b).1 [#1]: the client is authenticated; it must also be a confidential client enabled for XAA.
+  const client = input.client ?? (await store.idp.clients.get(clientId))
   if (!client?.grantTypes.includes(GRANT_TYPE_TOKEN_EXCHANGE) || client.tokenEndpointAuthMethod === 'none') {
     throw new ProtocolError('ERR_CLIENT_NOT_ENABLED', 'this client may not request identity assertion grants', {
       rule: '2(b).1',
@@ -43,7 +63,7 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
     })
   }
 
-  const request = parseExchange(ctx.oidc.body as Record<string, unknown> | undefined)
+  const request = parseExchange(input.form)
   event.audience = request.audience
   if (request.actorToken !== undefined) {
     throw new ProtocolError('ERR_ACTOR_TOKEN', 'actor_token is not supported', { rule: '2(b).3' })
@@ -55,11 +75,10 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
   }
 
   // 2(b).2 [#2, #3]: the subject token, then the user as the directory knows them now.
-  const provider = ctx.oidc.provider
   const subject =
     request.subjectTokenType === TOKEN_TYPE_ID_TOKEN
       ? await validateIdToken(runtime, request.subjectToken, clientId)
-      : await validateRefreshToken(provider, request.subjectToken, clientId)
+      : await validateRefreshToken(await input.provider(), request.subjectToken, clientId)
   event.userId = subject.userId
   event.subject = subject.userId
   const user = await store.idp.users.get(subject.userId)
@@ -103,7 +122,7 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
   })
 
   // 2(b).9 [#13]: a DPoP proof binds the ID-JAG to its key.
-  const jkt = await dpopThumbprint(runtime, ctx)
+  const jkt = await dpopThumbprint(runtime, input.dpop)
 
   // 2(b).6-7 [#5-#7, #10, #12]: the ID-JAG, with the client's id at that RAS and claims kept to what the RAS needs.
   const rasClientId = (await store.idp.applications.clientIdAt(application.id, clientId)) ?? clientId
@@ -152,39 +171,54 @@ async function exchange(runtime: IdpRuntime, ctx: KoaContextWithOIDC, event: Eve
   }
 }
 
-/** The oidc-provider grant handler for `urn:ietf:params:oauth:grant-type:token-exchange`. */
-export function tokenExchangeHandler(runtime: IdpRuntime) {
-  return async (ctx: KoaContextWithOIDC): Promise<void> => {
-    const clientId = ctx.oidc.client!.clientId
-    const event: EventContext = { clientId, tenant: runtime.options.tenant }
-    const actor = { type: 'client', id: clientId }
-    let result: Awaited<ReturnType<typeof exchange>>
-    try {
-      result = await exchange(runtime, ctx, event)
-    } catch (err) {
-      if (!isProtocolError(err)) throw err
-      ctx.status = oauthErrorStatus(err.oauthError)
-      ctx.body = toOAuthErrorBody(err)
-      await recordQuietly(runtime.store.audit, runtime.logger, {
-        ...event,
-        actor,
-        action: AUDIT_ACTIONS.idJagIssue,
-        decision: 'deny',
-        reason: err.code,
-        ...(err.rule === undefined ? {} : { rule: err.rule }),
-        ...(err.detail === undefined ? {} : { detail: err.detail }),
-      })
-      return
-    }
-    // An issuance that cannot be audited is not made: the append fails the request with server_error.
-    await runtime.store.audit.append({
+/**
+ * Runs a token exchange for an authenticated client and audits it: the answer's status and JSON body. A refusal
+ * is an OAuth error with its status; anything else (an audit that cannot be written) throws.
+ */
+export async function handleTokenExchange(
+  runtime: IdpRuntime,
+  input: ExchangeInput,
+): Promise<{ status: number; body: object }> {
+  const { clientId } = input
+  const event: EventContext = { clientId, tenant: runtime.options.tenant }
+  const actor = { type: 'client', id: clientId }
+  let result: ExchangeResult
+  try {
+    result = await exchange(runtime, input, event)
+  } catch (err) {
+    if (!isProtocolError(err)) throw err
+    await recordQuietly(runtime.store.audit, runtime.logger, {
       ...event,
       actor,
       action: AUDIT_ACTIONS.idJagIssue,
-      decision: 'allow',
-      data: result.data,
+      decision: 'deny',
+      reason: err.code,
+      ...(err.rule === undefined ? {} : { rule: err.rule }),
+      ...(err.detail === undefined ? {} : { detail: err.detail }),
     })
-    ctx.status = 200
-    ctx.body = result.body
+    return { status: oauthErrorStatus(err.oauthError), body: toOAuthErrorBody(err) }
+  }
+  // An issuance that cannot be audited is not made: the append fails the request with server_error.
+  await runtime.store.audit.append({
+    ...event,
+    actor,
+    action: AUDIT_ACTIONS.idJagIssue,
+    decision: 'allow',
+    data: result.data,
+  })
+  return { status: 200, body: result.body }
+}
+
+/** The oidc-provider grant handler for `urn:ietf:params:oauth:grant-type:token-exchange`. */
+export function tokenExchangeHandler(runtime: IdpRuntime) {
+  return async (ctx: KoaContextWithOIDC): Promise<void> => {
+    const answer = await handleTokenExchange(runtime, {
+      clientId: ctx.oidc.client!.clientId,
+      form: ctx.oidc.body as Record<string, unknown> | undefined,
+      dpop: ctx.get('dpop'),
+      provider: async () => ctx.oidc.provider,
+    })
+    ctx.status = answer.status
+    ctx.body = answer.body
   }
 }

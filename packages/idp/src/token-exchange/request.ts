@@ -5,12 +5,14 @@
  */
 import {
   FORM_MEDIA_TYPE,
+  OAuthForm,
   parseForm,
   parseTokenExchangeRequest,
   TOKEN_EXCHANGE_REPEATABLE_PARAMETERS,
   TOKEN_TYPE_ID_TOKEN,
   TOKEN_TYPE_REFRESH_TOKEN,
   type TokenExchangeRequest,
+  type TokenExchangeRequestOptions,
 } from '@openxaa/protocol'
 
 /** The parameters oidc-provider must let through to the grant handler. */
@@ -26,8 +28,13 @@ export const TOKEN_EXCHANGE_PARAMETERS = [
   'actor_token_type',
 ] as const
 
-/** Parses the token-exchange parameters out of the body oidc-provider read. */
-export function parseExchange(body: Record<string, unknown> | undefined): TokenExchangeRequest {
+/** The parameters of a request: the body oidc-provider read, or a form protocol already parsed. */
+export type TokenExchangeForm = Record<string, unknown> | OAuthForm | undefined
+
+/** Parses the token-exchange parameters out of the body oidc-provider read (or an already parsed form). */
+export function parseExchange(body: TokenExchangeForm): TokenExchangeRequest {
+  const options: TokenExchangeRequestOptions = { subjectTokenTypes: [TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_REFRESH_TOKEN] }
+  if (body instanceof OAuthForm) return parseTokenExchangeRequest(body, options)
   const form = new URLSearchParams()
   for (const [name, value] of Object.entries(body ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) {
@@ -36,6 +43,6 @@ export function parseExchange(body: Record<string, unknown> | undefined): TokenE
   }
   return parseTokenExchangeRequest(
     parseForm(form.toString(), FORM_MEDIA_TYPE, { repeatable: TOKEN_EXCHANGE_REPEATABLE_PARAMETERS }),
-    { subjectTokenTypes: [TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_REFRESH_TOKEN] },
+    options,
   )
 }

@@ -13,10 +13,10 @@ import {
   TOKEN_TYPE_ID_TOKEN,
   TOKEN_TYPE_REFRESH_TOKEN,
 } from '@openxaa/protocol'
-import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, errors as joseErrors, jwtVerify } from 'jose'
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose'
 import type Provider from 'oidc-provider'
 import type { IdpRuntime } from '../context.js'
-import { IDP_KEY_PURPOSE } from '../provider/holder.js'
+import type { IdTokenKeySet } from './id-token-keys.js'
 
 /** Who the subject token speaks for, and when they signed in. */
 export interface Subject {
@@ -46,16 +46,26 @@ export async function validateIdToken(runtime: IdpRuntime, token: string, client
   if (typeof typ === 'string' && [ID_JAG_TYP, ACCESS_TOKEN_TYP, `application/${ACCESS_TOKEN_TYP}`].includes(typ)) {
     throw invalid('ERR_SUBJECT_TOKEN_INVALID', `subject token has typ ${typ.slice(0, 40)}, not an ID token`)
   }
-  const jwks = (await runtime.store.keys.publicJwks(IDP_KEY_PURPOSE)) as JSONWebKeySet
-  let payload: Record<string, unknown>
-  try {
-    ;({ payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+  const verify = (set: IdTokenKeySet) =>
+    jwtVerify(token, set.keys, {
       issuer: runtime.options.issuer,
-      algorithms: [...new Set(jwks.keys.map((k) => k.alg).filter((a): a is string => typeof a === 'string'))],
+      algorithms: [...set.algorithms],
       currentDate: new Date(runtime.now()),
       clockTolerance: DEFAULT_CLOCK_SKEW,
       requiredClaims: ['sub', 'aud', 'exp', 'iat'],
-    }))
+    })
+  let payload: Record<string, unknown>
+  try {
+    const set = await runtime.idTokenKeys.get()
+    try {
+      ;({ payload } = await verify(set))
+    } catch (err) {
+      // A key this snapshot does not hold may have been published since (a rotation on another replica).
+      if (!(err instanceof joseErrors.JWKSNoMatchingKey)) throw err
+      const fresh = await runtime.idTokenKeys.get(true)
+      if (fresh.version === set.version) throw err
+      ;({ payload } = await verify(fresh))
+    }
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw invalid('ERR_SUBJECT_TOKEN_EXPIRED', 'ID token exp has passed')
     const reason = err instanceof joseErrors.JOSEError ? err.code : 'verification failed'

@@ -80,12 +80,18 @@ async function listen(make: (issuer: string) => Promise<Idp>) {
   }
 }
 
+/** Where the harness keeps its data; default a SQLite file in a temporary directory. */
+export interface HarnessSetup {
+  /** Another database (the benchmarks run the IdP on PostgreSQL too); the caller owns and drops it. */
+  databaseUrl?: string
+}
+
 /** Starts the IdP and seeds the directory. */
-export async function startHarness(extra: Partial<IdpOptions> = {}): Promise<Harness> {
+export async function startHarness(extra: Partial<IdpOptions> = {}, setup: HarnessSetup = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'openxaa-idp-'))
   const clock = new TestClock()
   const store = await openStore({
-    url: `sqlite:${join(dir, 'idp.db')}`,
+    url: setup.databaseUrl ?? `sqlite:${join(dir, 'idp.db')}`,
     keyEncryptionKey: randomBytes(32).toString('base64url'),
     dataDir: dir,
     clock: clock.fn,

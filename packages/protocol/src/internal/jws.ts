@@ -91,11 +91,79 @@ function classify(err: unknown): { ok: false; failure: SignatureFailure; detail:
   return { ok: false, failure: 'signature', detail: `signature not verifiable: ${reason}` }
 }
 
+type NodeCrypto = typeof import('node:crypto')
+type NodeKeyObject = import('node:crypto').KeyObject
+
+// Reached without a static import, so protocol still loads where node:crypto does not exist.
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+// Derived, immutable data per key object (like jose's own key caches): a WeakMap holds nothing alive.
+const keyObjects = new WeakMap<object, NodeKeyObject | null>()
+
+/** The node:crypto KeyObject of a P-256 public key (a KeyObject, or a WebCrypto key converted once), else null. */
+function p256KeyObject(crypto: NodeCrypto, key: VerificationKey): NodeKeyObject | null {
+  let keyObject = keyObjects.get(key)
+  if (keyObject === undefined) {
+    try {
+      const candidate =
+        typeof (key as { export?: unknown }).export === 'function'
+          ? (key as NodeKeyObject)
+          : crypto.KeyObject.from(key as Parameters<NodeCrypto['KeyObject']['from']>[0])
+      keyObject =
+        candidate.type === 'public' &&
+        candidate.asymmetricKeyType === 'ec' &&
+        candidate.asymmetricKeyDetails?.namedCurve === 'prime256v1'
+          ? candidate
+          : null
+    } catch {
+      keyObject = null
+    }
+    keyObjects.set(key, keyObject)
+  }
+  return keyObject
+}
+
+const SIGNATURE_INVALID: SignatureResult = { ok: false, failure: 'signature', detail: 'signature does not verify' }
+
+/**
+ * ES256 with a P-256 key, verified synchronously by node:crypto: jose would verify on the thread pool through
+ * WebCrypto, several times the cost of the check itself. Undefined when this path does not apply (jose decides).
+ * The caller has refused `crit`, `b64` and key-naming headers, and checked every part is base64url.
+ */
+async function verifyEs256(crypto: NodeCrypto, token: string, keys: KeySource): Promise<SignatureResult | undefined> {
+  const header = decodeCompactJws(token)
+  if (typeof header === 'string') return undefined
+  let key: VerificationKey
+  try {
+    key = await keys({ alg: 'ES256', kid: header.header.kid })
+    assertPublicKey(key)
+  } catch (err) {
+    // Several candidate keys: jose's path tries them one by one.
+    if ((err as { code?: unknown })?.code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS') return undefined
+    return classify(err)
+  }
+  const keyObject = p256KeyObject(crypto, key)
+  if (keyObject === null) return undefined
+  const dot = token.lastIndexOf('.')
+  const signature = Buffer.from(token.slice(dot + 1), 'base64url')
+  // RFC 7518 3.4: R and S, 32 bytes each; a DER encoding or anything else is not an ES256 signature.
+  if (signature.length !== 64) return SIGNATURE_INVALID
+  const input = Buffer.from(token.slice(0, dot), 'ascii')
+  return crypto.verify('sha256', input, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature)
+    ? { ok: true }
+    : SIGNATURE_INVALID
+}
+
 /**
  * Verifies the signature of a compact JWS with a key from `keys`, for exactly the algorithm `alg` (already checked
  * against the allow-list by the caller). The key source sees only `alg` and `kid`.
  */
 export async function verifyJwsSignature(token: string, keys: KeySource, alg: string): Promise<SignatureResult> {
+  if (alg === 'ES256' && nodeCrypto !== undefined) {
+    const result = await verifyEs256(nodeCrypto, token, keys)
+    if (result !== undefined) return result
+  }
   const options = { algorithms: [alg] }
   const getKey = async (header: CompactJWSHeaderParameters) => {
     const key = await keys({ alg: header.alg, kid: header.kid })

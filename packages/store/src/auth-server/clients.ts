@@ -72,7 +72,7 @@ function checkInput(input: AsClientInput): void {
 
 /** Builds the client repository over a context. */
 export function createAsClientRepository(context: RepositoryContext): AsClientRepository {
-  const { db, dialect, clock } = context
+  const { db, dialect, clock, verifiedSecrets } = context
   const read = async (clientId: string) => {
     const row = await db.selectFrom('as_client').selectAll().where('client_id', '=', clientId).executeTakeFirst()
     return row && fromRow(dialect, row)
@@ -112,10 +112,19 @@ export function createAsClientRepository(context: RepositoryContext): AsClientRe
     async verifySecret(clientId, secret) {
       const row = await db
         .selectFrom('as_client')
-        .select('secret_hash')
+        .select(['secret_hash', 'updated_at'])
         .where('client_id', '=', clientId)
         .executeTakeFirst()
-      return verifySecret(secret, row?.secret_hash ?? undefined)
+      const storedHash = row?.secret_hash ?? undefined
+      // A secret verified moments ago against this very row version need not be hashed again (secret-cache.ts).
+      const verification =
+        storedHash === undefined || typeof secret !== 'string'
+          ? undefined
+          : { clientId, secret, storedHash, updatedAt: Number(row!.updated_at) }
+      if (verification !== undefined && verifiedSecrets?.has(verification)) return true
+      const ok = await verifySecret(secret, storedHash)
+      if (ok && verification !== undefined) verifiedSecrets?.add(verification)
+      return ok
     },
   }
 }

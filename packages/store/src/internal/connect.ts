@@ -1,20 +1,12 @@
-/** Opens one of the three backends behind a Kysely instance with the settings the store relies on. */
+/**
+ * Opens one of the three backends behind a Kysely instance with the settings the store relies on. Each backend's
+ * driver is imported when a store opens it, not when the store module loads: `pg` and PGlite (a WebAssembly
+ * PostgreSQL) cost a command-line start that only wants SQLite hundreds of milliseconds.
+ */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import SqliteDatabase from 'better-sqlite3'
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  PGliteDialect,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-} from 'kysely'
-import pg from 'pg'
+import type BetterSqlite3 from 'better-sqlite3'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import type { Database, SqlDialect } from '../schema.js'
 import type { DatabaseTarget } from '../url.js'
 
@@ -35,28 +27,13 @@ export interface ConnectOptions {
   maxConnections?: number | undefined
 }
 
-/**
- * SQLite transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a second process waits
- * (busy_timeout) instead of failing with SQLITE_BUSY when a read transaction later tries to write.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig
-  constructor(config: SqliteDialectConfig) {
-    super(config)
-    this.#config = config
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config)
-  }
-}
-
-function openSqlite(filename: string, memory: boolean): Kysely<Database> {
+async function openSqlite(filename: string, memory: boolean): Promise<Kysely<Database>> {
+  const [sqliteModule, { GroupCommitSqliteDialect }] = await Promise.all([
+    import('better-sqlite3'),
+    import('./sqlite-driver.js'),
+  ])
+  // A CommonJS module: its constructor is the namespace's default export.
+  const SqliteDatabase = (sqliteModule as unknown as { default: typeof BetterSqlite3 }).default
   if (!memory) mkdirSync(dirname(filename), { recursive: true })
   const database = new SqliteDatabase(filename)
   try {
@@ -73,10 +50,12 @@ function openSqlite(filename: string, memory: boolean): Kysely<Database> {
     database.close()
     throw err
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) })
+  const options = { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS, ...(memory ? {} : { filename }) }
+  return new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(database, options) })
 }
 
-function openPostgres(connectionString: string, options: ConnectOptions): Kysely<Database> {
+async function openPostgres(connectionString: string, options: ConnectOptions): Promise<Kysely<Database>> {
+  const { default: pg } = await import('pg')
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
@@ -95,7 +74,8 @@ function openPostgres(connectionString: string, options: ConnectOptions): Kysely
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
-function openPglite(dataDir: string | undefined): Kysely<Database> {
+async function openPglite(dataDir: string | undefined): Promise<Kysely<Database>> {
+  const { PGlite } = await import('@electric-sql/pglite')
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const pglite = new PGlite(dataDir, { parsers: { [PG_INT8]: (value: string) => Number(value) } })
   return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
@@ -104,16 +84,16 @@ function openPglite(dataDir: string | undefined): Kysely<Database> {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 /** Opens the backend a {@link DatabaseTarget} names. */
-export function connect(target: DatabaseTarget, options: ConnectOptions = {}): Connection {
+export async function connect(target: DatabaseTarget, options: ConnectOptions = {}): Promise<Connection> {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
     throw new TypeError('options.schema must be a lower-case SQL identifier')
   }
   switch (target.backend) {
     case 'sqlite':
-      return { db: openSqlite(target.filename, target.memory), dialect: 'sqlite', backend: 'sqlite' }
+      return { db: await openSqlite(target.filename, target.memory), dialect: 'sqlite', backend: 'sqlite' }
     case 'postgres':
-      return { db: openPostgres(target.connectionString, options), dialect: 'postgres', backend: 'postgres' }
+      return { db: await openPostgres(target.connectionString, options), dialect: 'postgres', backend: 'postgres' }
     case 'pglite':
-      return { db: openPglite(target.dataDir), dialect: 'postgres', backend: 'pglite' }
+      return { db: await openPglite(target.dataDir), dialect: 'postgres', backend: 'pglite' }
   }
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { VerifiedSecretCache } from '../auth-server/secret-cache.js'
 import type { Clock } from '../clock.js'
 import type { Database, SqlDialect } from '../schema.js'
 
@@ -7,6 +8,8 @@ export interface RepositoryContext {
   readonly db: Kysely<Database>
   readonly dialect: SqlDialect
   readonly clock: Clock
+  /** Client secrets recently verified, shared by every executor of one store (absent: always hash). */
+  readonly verifiedSecrets?: VerifiedSecretCache
 }
 
 /**

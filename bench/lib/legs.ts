@@ -1,0 +1,356 @@
+/**
+ * The load side of each measured leg: start the server process (pinned), build the requests, run the load, read
+ * the server's RSS afterwards, stop it. Every function returns plain figures; `report.ts` puts them side by side.
+ */
+import { createPrivateKey } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Client } from '@modelcontextprotocol/client'
+import { createXaaClient, MemoryTokenStore, type StoredSession } from '@openxaa/client'
+import { createXaaTransport } from '@openxaa/client/mcp-v2'
+import {
+  buildBasicAuthorization,
+  GRANT_TYPE_JWT_BEARER,
+  GRANT_TYPE_TOKEN_EXCHANGE,
+  mintIdJag,
+  TOKEN_TYPE_ID_JAG,
+  TOKEN_TYPE_ID_TOKEN,
+} from '@openxaa/protocol'
+import { decodeJwt } from 'jose'
+import type { AuthServerReady } from '../servers/auth-server.js'
+import type { CryptoLimits } from '../servers/crypto.js'
+import type { IdpReady } from '../servers/idp.js'
+import type { McpReady } from '../servers/mcp.js'
+import type { WorldReady } from '../servers/world.js'
+import { type LatencySummary, type LoadResult, runLoad } from './load.js'
+import { TOOL_CALL } from './mcp-request.js'
+import { createBenchDatabase } from './postgres.js'
+import { startServerProcess } from './server-process.js'
+
+/** Timing of a load run. */
+export interface Timing {
+  duration: number
+  warmup: number
+  concurrency: number
+  /** Where server CPU profiles go (a directory), when profiling. */
+  profileDir?: string
+}
+
+/** A token leg (or the peer) measured on one backend. */
+export interface LegResult extends LoadResult {
+  leg: string
+  backend: string
+  /** Server RSS after the run, bytes. */
+  rss: number
+  /** Server CPU time per successful request in the measured window, microseconds. */
+  cpuMicrosPerRequest: number
+  note?: string
+}
+
+const FORM = 'application/x-www-form-urlencoded'
+
+/** The ES256 limits on one core, measured in a pinned process. */
+export async function measureCrypto(seconds: number): Promise<CryptoLimits> {
+  const p = await startServerProcess<CryptoLimits>('servers/crypto.ts', { args: ['--seconds', String(seconds)] })
+  await p.stop()
+  const { joseSign, joseVerify, nodeSign, nodeVerify } = p.ready
+  return { joseSign, joseVerify, nodeSign, nodeVerify }
+}
+
+async function measured(
+  script: string,
+  leg: string,
+  backend: string,
+  args: string[],
+  timing: Timing,
+  load: (ready: never) => Promise<Parameters<typeof runLoad>[0]>,
+): Promise<LegResult> {
+  const p = await startServerProcess<Record<string, unknown>>(script, { args })
+  try {
+    const options = await load(p.ready as never)
+    // CPU of the measured window only: sample it when the warm-up ends (a short run first does that warm-up).
+    if (timing.warmup > 0) await runLoad({ ...options, duration: timing.warmup, warmup: 0 })
+    if (timing.profileDir !== undefined) await p.startProfile()
+    const before = await p.stats()
+    const result = await runLoad({ ...options, duration: timing.duration, warmup: 0 })
+    const after = await p.stats()
+    if (timing.profileDir !== undefined) {
+      const dir = join(timing.profileDir, `${leg}-${backend}`)
+      mkdirSync(dir, { recursive: true })
+      await p.stopProfile(join(dir, 'window.cpuprofile'))
+    }
+    const cpuMicrosPerRequest = Math.round((after.cpu - before.cpu) / Math.max(1, result.requests + result.errors))
+    return { leg, backend, ...result, rss: after.rss, cpuMicrosPerRequest }
+  } finally {
+    await p.stop()
+  }
+}
+
+async function onBackend<T>(backend: 'sqlite' | 'postgres', run: (args: string[]) => Promise<T>): Promise<T> {
+  if (backend === 'sqlite') return run([])
+  const db = await createBenchDatabase()
+  if (db === undefined) throw new Error('PostgreSQL at 127.0.0.1:5432 is unreachable')
+  try {
+    return await run(['--database-url', db.url])
+  } finally {
+    await db.drop()
+  }
+}
+
+/** The peer: oidc-provider's client_credentials grant issuing ES256 JWT access tokens. */
+export function measurePeer(timing: Timing): Promise<LegResult> {
+  return measured('servers/peer.ts', 'peer', 'memory', [], timing, async (ready: Record<string, string>) => {
+    const headers = {
+      authorization: buildBasicAuthorization(ready.clientId!, ready.clientSecret!),
+      'content-type': FORM,
+    }
+    const body = new URLSearchParams({ grant_type: 'client_credentials', resource: ready.resource!, scope: 'api.read' })
+    return {
+      port: Number(ready.port),
+      concurrency: timing.concurrency,
+      duration: timing.duration,
+      next: () => ({ path: '/token', headers, body: body.toString() }),
+      check: (status, text) => status === 200 && text.includes('"access_token"'),
+    }
+  })
+}
+
+/** Token exchange at the IdP: alice's ID token in, an ID-JAG out (client_secret_basic, policy, audit). */
+export function measureTokenExchange(backend: 'sqlite' | 'postgres', timing: Timing): Promise<LegResult> {
+  return onBackend(backend, (args) =>
+    measured('servers/idp.ts', 'token-exchange', backend, args, timing, async (ready: IdpReady) => {
+      const headers = {
+        authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
+        'content-type': FORM,
+      }
+      const body = new URLSearchParams({
+        grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
+        requested_token_type: TOKEN_TYPE_ID_JAG,
+        audience: ready.audience,
+        resource: ready.resource,
+        scope: ready.scope,
+        subject_token: ready.idToken,
+        subject_token_type: TOKEN_TYPE_ID_TOKEN,
+      }).toString()
+      return {
+        port: ready.port,
+        concurrency: timing.concurrency,
+        duration: timing.duration,
+        next: () => ({ path: ready.tokenPath, headers, body }),
+        check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
+      }
+    }),
+  )
+}
+
+/**
+ * ID-JAG redemption at the resource AS. Every request needs its own ID-JAG (single-use `jti`), so they are minted
+ * here, on the load generator's core, before the run: enough for `expectedRate` requests a second.
+ */
+export function measureRedemption(
+  backend: 'sqlite' | 'postgres',
+  timing: Timing,
+  expectedRate: number,
+): Promise<LegResult> {
+  let minted = 0
+  return onBackend(backend, async (args) => {
+    const result = await measured(
+      'servers/auth-server.ts',
+      'redemption',
+      backend,
+      args,
+      timing,
+      async (ready: AuthServerReady) => {
+        const key = {
+          kid: ready.idpKid,
+          alg: 'ES256' as const,
+          privateKey: createPrivateKey({ key: ready.idpPrivateJwk as never, format: 'jwk' }),
+        }
+        const headers = {
+          authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
+          'content-type': FORM,
+        }
+        const count = Math.ceil(expectedRate * (timing.warmup + timing.duration)) + 200
+        const bodies: string[] = new Array(count)
+        for (let i = 0; i < count; i++) {
+          const assertion = await mintIdJag(
+            {
+              iss: ready.idpIssuer,
+              sub: 'alice',
+              aud: ready.issuer,
+              client_id: ready.clientId,
+              resource: ready.resource,
+              scope: ready.scope,
+              tenant: ready.tenant,
+              expiresIn: 600,
+            },
+            key,
+          )
+          bodies[i] = new URLSearchParams({
+            grant_type: GRANT_TYPE_JWT_BEARER,
+            assertion,
+            resource: ready.resource,
+          }).toString()
+        }
+        minted = count
+        let next = 0
+        return {
+          port: ready.port,
+          concurrency: timing.concurrency,
+          duration: timing.duration,
+          // Warm-up and measurement are two runs: a shared counter keeps every assertion single-use.
+          next: () => ({ path: ready.tokenPath, headers, body: bodies[next++]! }),
+          exhausted: () => next >= count,
+          check: (status, text) => status === 200 && text.includes('"access_token"'),
+        }
+      },
+    )
+    return result.seconds < timing.duration * 0.95
+      ? { ...result, note: `ran out of the ${minted} pre-minted ID-JAGs after ${result.seconds} s` }
+      : result
+  })
+}
+
+/** One variant of the MCP leg. */
+export interface McpVariant {
+  variant: 'without middleware' | 'with middleware'
+  rps: number
+  roundsRps: number[]
+  latency: LatencySummary
+  cpuMicrosPerCall: number
+  errors: number
+}
+
+/** Tool calls per second with and without the access-token middleware, rounds alternated. */
+export async function measureMcp(timing: Timing, rounds: number): Promise<{ variants: McpVariant[]; rss: number }> {
+  const p = await startServerProcess<McpReady>('servers/mcp.ts')
+  try {
+    const plan = [
+      { variant: 'without middleware', port: p.ready.barePort, token: undefined },
+      { variant: 'with middleware', port: p.ready.guardedPort, token: p.ready.token },
+    ] as const
+    const options = (port: number, token: string | undefined) => {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      }
+      if (token !== undefined) headers.authorization = `Bearer ${token}`
+      return {
+        port,
+        concurrency: timing.concurrency,
+        next: () => ({ path: '/mcp', headers, body: TOOL_CALL }),
+        check: (status: number, text: string) => status === 200 && text.includes('\\"owner\\":\\"alice\\"'),
+      }
+    }
+    for (const v of plan) await runLoad({ ...options(v.port, v.token), duration: timing.warmup || 0.2 })
+    const results = new Map<string, { load: LoadResult; cpu: number }[]>()
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which variant goes first, so a drift in machine load does not favour one.
+      for (const v of r % 2 === 0 ? plan : [...plan].reverse()) {
+        const before = await p.stats()
+        const load = await runLoad({ ...options(v.port, v.token), duration: timing.duration })
+        const after = await p.stats()
+        const list = results.get(v.variant) ?? []
+        list.push({ load, cpu: (after.cpu - before.cpu) / Math.max(1, load.requests) })
+        results.set(v.variant, list)
+      }
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+    const variants = plan.map(({ variant }): McpVariant => {
+      const list = results.get(variant)!
+      return {
+        variant,
+        rps: Math.round(median(list.map((x) => x.load.rps))),
+        roundsRps: list.map((x) => x.load.rps),
+        latency: pooled(list.map((x) => x.load)),
+        cpuMicrosPerCall: Math.round(median(list.map((x) => x.cpu))),
+        errors: list.reduce((n, x) => n + x.load.errors, 0),
+      }
+    })
+    return { variants, rss: (await p.stats()).rss }
+  } finally {
+    await p.stop()
+  }
+}
+
+// Latency of several rounds: the median round's percentiles (rounds have equal length, so this is fair enough).
+function pooled(loads: LoadResult[]): LatencySummary {
+  const sorted = [...loads].sort((a, b) => a.latency.p50 - b.latency.p50)
+  return sorted[Math.floor(sorted.length / 2)]!.latency
+}
+
+/** End-to-end figures, milliseconds. */
+export interface EndToEnd {
+  servers: number
+  repetitions: number
+  /** Per repetition, per server (1..10), the first call's time. */
+  runs: number[][]
+  firstServer: number
+  tenthServer: number
+  /** The very first call of the run, when every server cache was cold. */
+  coldFirstServer: number
+  /** A later call to an already connected server (access token cached), new MCP session. */
+  cachedCall: number
+  setup: string
+}
+
+/** A signed-in client's first call to each of ten new MCP servers, until the tool result. */
+export async function measureEndToEnd(repetitions: number): Promise<EndToEnd> {
+  const p = await startServerProcess<WorldReady>('servers/world.ts')
+  try {
+    const w = p.ready
+    const claims = decodeJwt(w.idToken)
+    const session: StoredSession = {
+      issuer: w.idpIssuer,
+      clientId: w.idpClientId,
+      idToken: w.idToken,
+      idTokenExpiresAt: claims.exp!,
+      subject: claims.sub!,
+      signedInAt: Math.floor(Date.now() / 1000),
+      ...(w.refreshToken === undefined ? {} : { refreshToken: w.refreshToken }),
+    }
+    const call = async (xaa: ReturnType<typeof createXaaClient>, url: string) => {
+      const started = performance.now()
+      const mcp = new Client({ name: 'bench', version: '1.0.0' })
+      await mcp.connect(createXaaTransport(xaa, url))
+      const result = await mcp.callTool({ name: 'echo', arguments: { text: 'ping' } })
+      const elapsed = performance.now() - started
+      await mcp.close()
+      const text = (result.content as { text?: string }[])[0]?.text
+      if (text !== 'ping') throw new Error(`unexpected tool result from ${url}`)
+      return elapsed
+    }
+    const runs: number[][] = []
+    const cached: number[] = []
+    for (let r = 0; r < repetitions; r++) {
+      // A new client each time: signed in, but it has never seen any of these servers or their AS.
+      const xaa = createXaaClient(
+        {
+          idp: { issuer: w.idpIssuer, clientId: w.idpClientId, auth: { clientSecret: w.idpClientSecret } },
+          authorizationServers: { [w.asIssuer]: { clientId: w.asClientId, clientSecret: w.asClientSecret } },
+        },
+        { store: new MemoryTokenStore({ version: 1, session, accessTokens: {}, bindings: {} }) },
+      )
+      const times: number[] = []
+      for (const url of w.mcpUrls) times.push(await call(xaa, url))
+      runs.push(times)
+      cached.push(await call(xaa, w.mcpUrls[0]!))
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+    const round = (n: number) => Math.round(n * 100) / 100
+    // The first repetition also pays for cold server caches (JWKS, metadata): it is reported on its own.
+    const warm = runs.length > 1 ? runs.slice(1) : runs
+    return {
+      servers: w.mcpUrls.length,
+      repetitions,
+      runs: runs.map((times) => times.map(round)),
+      firstServer: round(median(warm.map((t) => t[0]!))),
+      tenthServer: round(median(warm.map((t) => t[t.length - 1]!))),
+      coldFirstServer: round(runs[0]![0]!),
+      cachedCall: round(median(cached)),
+      setup: `one IdP, one resource AS with ${w.mcpUrls.length} resources (one MCP server each), SQLite`,
+    }
+  } finally {
+    await p.stop()
+  }
+}

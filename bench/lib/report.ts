@@ -1,0 +1,210 @@
+/**
+ * Turns one run's figures into `latest.json` and `latest.md`: every leg beside its references (the cryptographic
+ * limit measured in the same run, and the peer), and, when a baseline run is given, before → after.
+ */
+import type { CryptoLimits } from '../servers/crypto.js'
+import type { EndToEnd, LegResult, McpVariant } from './legs.js'
+import type { ProfileSummary } from './profile.js'
+
+/** The machine the run was measured on. */
+export interface Machine {
+  cpu: string
+  cores: number
+  node: string
+  platform: string
+  loadAverageStart: number[]
+  loadAverageEnd: number[]
+  /** Servers pinned to CPU 0 and the load generator to CPU 1 (taskset). */
+  pinned: boolean
+}
+
+/** A token leg with its references. */
+export interface LegWithReferences extends LegResult {
+  /** rps / (1 / (1/sign + 1/verify)) with the jose rates; for the peer, rps / jose sign rate (it only signs). */
+  fractionOfJoseLimit: number
+  fractionOfNodeCryptoLimit: number
+  ratioToPeer: number
+}
+
+/** Everything one run measured. */
+export interface BenchReport {
+  date: string
+  durationSeconds: number
+  machine: Machine
+  settings: Record<string, unknown>
+  crypto?: CryptoLimits & { legLimitJose: number; legLimitNodeCrypto: number }
+  peer?: { rps: number; runs: LegResult[] }
+  legs: LegWithReferences[]
+  mcp?: { variants: McpVariant[]; rss: number; addedCpuMicrosPerCall: number; ratio: number }
+  endToEnd?: EndToEnd
+  profiles?: Record<string, ProfileSummary>
+}
+
+/** Best possible rate of a leg that does one verification and one signature per request. */
+export function legLimit(sign: number, verify: number): number {
+  return Math.round(1 / (1 / sign + 1 / verify))
+}
+
+/** Adds the fractions and ratios to each leg. */
+export function withReferences(
+  leg: LegResult,
+  crypto: BenchReport['crypto'],
+  peerRps: number | undefined,
+): LegWithReferences {
+  const signOnly = leg.leg === 'peer'
+  const jose = crypto === undefined ? Number.NaN : signOnly ? crypto.joseSign : crypto.legLimitJose
+  const node = crypto === undefined ? Number.NaN : signOnly ? crypto.nodeSign : crypto.legLimitNodeCrypto
+  const r3 = (n: number) => Math.round(n * 1000) / 1000
+  return {
+    ...leg,
+    fractionOfJoseLimit: r3(leg.rps / jose),
+    fractionOfNodeCryptoLimit: r3(leg.rps / node),
+    ratioToPeer: peerRps === undefined ? Number.NaN : r3(leg.rps / peerRps),
+  }
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)}`
+const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(n * 1000) / 10} %` : 'n/a')
+const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a')
+const LEG_NAMES: Record<string, string> = {
+  'token-exchange': 'Token exchange at the IdP (ID token → ID-JAG)',
+  redemption: 'ID-JAG redemption at the resource AS (ID-JAG → access token)',
+  peer: 'Peer: stock oidc-provider client_credentials → JWT access token',
+}
+
+function legRows(report: BenchReport): string[] {
+  const rows = [
+    ...(report.peer?.runs ?? []).map((r) => withReferences(r, report.crypto, report.peer?.rps)),
+    ...report.legs,
+  ]
+  return rows.map(
+    (l) =>
+      `| ${LEG_NAMES[l.leg] ?? l.leg} | ${l.backend} | **${l.rps}** | ${l.latency.p50} | ${l.latency.p99} | ${pct(l.fractionOfJoseLimit)} | ${pct(l.fractionOfNodeCryptoLimit)} | ${ratio(l.ratioToPeer)} | ${l.cpuMicrosPerRequest} | ${mb(l.rss)} | ${l.errors}${l.note ? ` (${l.note})` : ''} |`,
+  )
+}
+
+/** Key figures of a report, by name, for before → after. */
+export function keyFigures(report: BenchReport): Record<string, number> {
+  const out: Record<string, number> = {}
+  if (report.peer) out['peer req/s'] = report.peer.rps
+  for (const l of report.legs) {
+    out[`${l.leg} ${l.backend} req/s`] = l.rps
+    out[`${l.leg} ${l.backend} p99 ms`] = l.latency.p99
+    out[`${l.leg} ${l.backend} fraction of jose limit`] = l.fractionOfJoseLimit
+    out[`${l.leg} ${l.backend} ratio to peer`] = l.ratioToPeer
+  }
+  for (const v of report.mcp?.variants ?? []) out[`MCP tool calls/s ${v.variant}`] = v.rps
+  if (report.endToEnd) {
+    out['end to end first server ms'] = report.endToEnd.firstServer
+    out['end to end tenth server ms'] = report.endToEnd.tenthServer
+  }
+  return out
+}
+
+function profileSection(name: string, p: ProfileSummary): string[] {
+  return [
+    `### Profile: ${name} (server process, ${p.busyMs} ms busy, ${p.idleMs} ms idle)`,
+    '',
+    '| Self time by package | share of busy time |',
+    '|---|---:|',
+    ...p.packages.slice(0, 8).map((r) => `| ${r.name} | ${r.share} % |`),
+    '',
+    '| Top self-time functions | share | ms |',
+    '|---|---:|---:|',
+    ...p.functions.slice(0, 12).map((r) => `| \`${r.name.replace(/\|/g, '\\|')}\` | ${r.share} % | ${r.ms} |`),
+    '',
+  ]
+}
+
+/** The markdown page. */
+export function toMarkdown(report: BenchReport, baseline?: BenchReport): string {
+  const m = report.machine
+  const lines = [
+    '# OpenXAA benchmarks',
+    '',
+    `Measured ${report.date} in ${report.durationSeconds} s on ${m.cores} × ${m.cpu}, Node ${m.node} (${m.platform}).`,
+    `Load average (1, 5, 15 min) at the start ${m.loadAverageStart.join(', ')}, at the end ${m.loadAverageEnd.join(', ')}: this machine is shared, so compare figures within one run.`,
+    m.pinned
+      ? 'Each server runs in its own process pinned to CPU 0 (`taskset -c 0`); the load generator runs on CPU 1. PostgreSQL runs unpinned on the same machine.'
+      : 'taskset was not available: processes are not pinned.',
+    `Settings: ${Object.entries(report.settings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+  ]
+  if (report.crypto) {
+    const c = report.crypto
+    lines.push(
+      '## The cryptographic limit (ES256, one core)',
+      '',
+      '| | jose | node:crypto (KeyObject, ieee-p1363) |',
+      '|---|---:|---:|',
+      `| signatures/s | ${c.joseSign} | ${c.nodeSign} |`,
+      `| verifications/s | ${c.joseVerify} | ${c.nodeVerify} |`,
+      `| best possible token leg (1 verify + 1 sign per request) req/s | **${c.legLimitJose}** | **${c.legLimitNodeCrypto}** |`,
+      '',
+    )
+  }
+  if (report.legs.length > 0 || report.peer) {
+    lines.push(
+      `## Token legs at ${report.settings.concurrency} connections`,
+      '',
+      '| Leg | Backend | req/s | p50 ms | p99 ms | of jose limit | of node:crypto limit | vs peer | server CPU µs/req | server RSS MB | errors |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...legRows(report),
+      '',
+      `The peer only signs (no verification), so its limit is the signature rate; each leg verifies and signs. Peer rate: mean of ${report.peer?.runs.length ?? 0} runs (start and end of the suite).`,
+      '',
+    )
+  }
+  if (report.mcp) {
+    lines.push(
+      '## Access-token verification in the MCP middleware',
+      '',
+      '| Variant | tool calls/s | rounds | p50 ms | p99 ms | server CPU µs/call | errors |',
+      '|---|---:|---|---:|---:|---:|---:|',
+      ...report.mcp.variants.map(
+        (v) =>
+          `| ${v.variant} | **${v.rps}** | ${v.roundsRps.join(', ')} | ${v.latency.p50} | ${v.latency.p99} | ${v.cpuMicrosPerCall} | ${v.errors} |`,
+      ),
+      '',
+      `With the middleware: ${pct(report.mcp.ratio)} of the calls per second, ${report.mcp.addedCpuMicrosPerCall} µs more server CPU per call (one ES256 verification is ${report.crypto ? Math.round(1e6 / report.crypto.joseVerify) : '?'} µs with jose). Server RSS ${mb(report.mcp.rss)} MB.`,
+      '',
+    )
+  }
+  if (report.endToEnd) {
+    const e = report.endToEnd
+    lines.push(
+      '## End to end: a signed-in client reaches a new MCP server',
+      '',
+      `From \`connect\` to the tool result (401 → PRM → AS metadata → token exchange at the IdP → ID-JAG redemption → tool call). Setup: ${e.setup}; ${e.repetitions} repetitions with a fresh client each (medians; the first repetition, with cold server caches, is left out of the medians).`,
+      '',
+      '| | ms |',
+      '|---|---:|',
+      `| first server (client has seen no server, no AS metadata) | **${e.firstServer}** |`,
+      `| tenth server (nine already connected, same AS) | **${e.tenthServer}** |`,
+      `| very first call of the run (server caches cold too) | ${e.coldFirstServer} |`,
+      `| later call to a connected server (token cached, new MCP session) | ${e.cachedCall} |`,
+      '',
+      `All calls (ms), one row per repetition: ${e.runs.map((r) => r.join(' / ')).join('; ')}.`,
+      '',
+    )
+  }
+  if (baseline) {
+    const before = keyFigures(baseline)
+    const after = keyFigures(report)
+    const names = Object.keys(after).filter((k) => before[k] !== undefined)
+    if (names.length > 0) {
+      lines.push(
+        `## Before → after the optimizations (baseline measured ${baseline.date}, load ${baseline.machine.loadAverageStart[0]})`,
+        '',
+        '| Figure | before | after |',
+        '|---|---:|---:|',
+        ...names.map((k) => `| ${k} | ${before[k]} | ${after[k]} |`),
+        '',
+      )
+    }
+  }
+  for (const [name, p] of Object.entries(report.profiles ?? {})) lines.push(...profileSection(name, p))
+  return `${lines.join('\n')}\n`
+}
