@@ -12,6 +12,8 @@ const SERVERS = ['@openxaa/idp', '@openxaa/auth-server', '@openxaa/resource-serv
 const ALLOWED: Record<string, (specifier: string) => boolean> = {
   protocol: (s) => s === 'jose',
   store: (s) => ['@openxaa/protocol', 'kysely', 'better-sqlite3', 'pg', '@electric-sql/pglite'].includes(s),
+  // Operational HTTP pieces shared by the servers: below them, above nothing of ours.
+  ops: (s) => s === 'hono',
 }
 const serverRule = (self: string) => (s: string) => !SERVERS.includes(s) || s === self
 

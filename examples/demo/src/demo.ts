@@ -11,6 +11,7 @@ import { createAuthServer } from '@openxaa/auth-server'
 import { createNotesServer } from '@openxaa/example-notes-server'
 import { createTasksServer } from '@openxaa/example-tasks-server'
 import { type AdminContext, createIdp, type Idp, type IdpLogger } from '@openxaa/idp'
+import type { JsonLogger } from '@openxaa/ops'
 import { ACME } from './cast.js'
 import { bindPorts, DemoStartError } from './listen.js'
 import { authServerIsEmpty, idpIsEmpty, SEED_ACTOR, seedAuthServer, seedIdp } from './seed.js'
@@ -32,6 +33,10 @@ export interface DemoDeps {
   env?: Record<string, string | undefined>
   /** Where the IdP reports warnings and errors. Default: the console. */
   idpLogger?: IdpLogger
+  /** The resource ASes' per-address limit on credential endpoints (default: the AS default, 600 a minute). */
+  rateLimitPerMinute?: number | false
+  /** A JSON request logger per server (`openxaa-idp`, `notes-as`, `notes-mcp`…). Default: no request log. */
+  requestLogger?: (service: string) => JsonLogger
 }
 
 /** A running demo. */
@@ -69,6 +74,8 @@ const RESET_HINT = 'start over with: npm start -- --reset'
 export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1'
   const clock = deps.clock ?? Date.now
+  const log = (service: string) =>
+    deps.requestLogger === undefined ? {} : { requestLogger: deps.requestLogger(service) }
   const bound = await bindPorts(host, {
     idp: { name: 'the Acme IdP', port: options.ports.idp },
     notesAs: { name: 'the Notes authorization server', port: options.ports.notesAs },
@@ -125,7 +132,12 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
 
     const passwordHashCost = deps.passwordHashCost ?? 17
     const idp = await createIdp(
-      { store: stores.idp, clock, ...(deps.idpLogger === undefined ? {} : { logger: deps.idpLogger }) },
+      {
+        store: stores.idp,
+        clock,
+        ...(deps.idpLogger === undefined ? {} : { logger: deps.idpLogger }),
+        ...log('openxaa-idp'),
+      },
       {
         issuer: urls.idp,
         tenant: ACME.tenant,
@@ -140,7 +152,8 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
       ['notesAs', stores.notes_as, urls.notesAs],
       ['tasksAs', stores.tasks_as, urls.tasksAs],
     ] as const) {
-      const as = createAuthServer({ store, clock }, { issuer })
+      const limit = deps.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: deps.rateLimitPerMinute }
+      const as = createAuthServer({ store, clock, ...log(`${key}`) }, { issuer, ...limit })
       cleanup.push(() => as.close())
       bound[key].attach(as.fetch)
     }
@@ -149,6 +162,7 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
       authorizationServer: urls.notesAs,
       dataFile: join(options.dataDir, 'notes.sqlite'),
       clock,
+      ...log('notesMcp'),
     })
     cleanup.push(() => notes.close())
     bound.notesMcp.attach(notes.fetch)
@@ -157,6 +171,7 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
       authorizationServer: urls.tasksAs,
       dataFile: join(options.dataDir, 'tasks.sqlite'),
       clock,
+      ...log('tasksMcp'),
     })
     cleanup.push(() => tasks.close())
     bound.tasksMcp.attach(tasks.fetch)

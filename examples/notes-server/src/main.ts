@@ -3,6 +3,7 @@
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import { getRequestListener } from '@hono/node-server'
+import { operationsFromEnv } from '@openxaa/ops'
 import { createNotesServer } from './server.js'
 
 const { values } = parseArgs({
@@ -13,8 +14,17 @@ const { values } = parseArgs({
     resource: { type: 'string' },
     'jwks-uri': { type: 'string' },
     data: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 })
+if (values.help) {
+  console.log(`usage: notes-server --issuer URL [--port N] [--host H] [--resource URL] [--jwks-uri URL] [--data FILE]
+
+The notes MCP demo server. Flags win over the environment: NOTES_PORT, NOTES_HOST, NOTES_ISSUER, NOTES_RESOURCE,
+NOTES_JWKS_URI, NOTES_DATA. JSON request logs at OPENXAA_LOG_LEVEL; GET /healthz, /readyz, /metrics.
+SIGTERM drains requests in flight, then exits 0.`)
+  process.exit(0)
+}
 const env = process.env
 const port = Number(values.port ?? env.NOTES_PORT ?? 4101)
 const host = values.host ?? env.NOTES_HOST ?? '127.0.0.1'
@@ -28,6 +38,7 @@ const notes = createNotesServer({
   resource: values.resource ?? env.NOTES_RESOURCE ?? `http://${host}:${port}/mcp`,
   authorizationServer: issuer,
   dataFile: values.data ?? env.NOTES_DATA ?? 'notes.sqlite',
+  ...operationsFromEnv('notes-server', env),
   ...(jwksUri !== undefined && { jwksUri }),
 })
 const server = createServer(getRequestListener(notes.fetch))
@@ -36,7 +47,7 @@ server.listen(port, host, () => {
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    server.close()
-    void notes.close().then(() => process.exit(0))
+    // Drain: no new connections, requests in flight finish, then the store closes.
+    server.close(() => void notes.close().then(() => process.exit(0)))
   })
 }

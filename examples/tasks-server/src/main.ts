@@ -3,6 +3,7 @@
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import { getRequestListener } from '@hono/node-server'
+import { operationsFromEnv } from '@openxaa/ops'
 import { createTasksServer } from './server.js'
 
 const { values } = parseArgs({
@@ -13,8 +14,17 @@ const { values } = parseArgs({
     resource: { type: 'string' },
     'jwks-uri': { type: 'string' },
     data: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 })
+if (values.help) {
+  console.log(`usage: tasks-server --issuer URL [--port N] [--host H] [--resource URL] [--jwks-uri URL] [--data FILE]
+
+The tasks MCP demo server. Flags win over the environment: TASKS_PORT, TASKS_HOST, TASKS_ISSUER, TASKS_RESOURCE,
+TASKS_JWKS_URI, TASKS_DATA. JSON request logs at OPENXAA_LOG_LEVEL; GET /healthz, /readyz, /metrics.
+SIGTERM drains requests in flight, then exits 0.`)
+  process.exit(0)
+}
 const env = process.env
 const port = Number(values.port ?? env.TASKS_PORT ?? 4102)
 const host = values.host ?? env.TASKS_HOST ?? '127.0.0.1'
@@ -28,6 +38,7 @@ const tasks = createTasksServer({
   resource: values.resource ?? env.TASKS_RESOURCE ?? `http://${host}:${port}/mcp`,
   authorizationServer: issuer,
   dataFile: values.data ?? env.TASKS_DATA ?? 'tasks.sqlite',
+  ...operationsFromEnv('tasks-server', env),
   ...(jwksUri !== undefined && { jwksUri }),
 })
 const server = createServer(getRequestListener(tasks.fetch))
@@ -36,7 +47,7 @@ server.listen(port, host, () => {
 })
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    server.close()
-    void tasks.close().then(() => process.exit(0))
+    // Drain: no new connections, requests in flight finish, then the store closes.
+    server.close(() => void tasks.close().then(() => process.exit(0)))
   })
 }

@@ -1,4 +1,5 @@
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server'
+import { createServerMetrics, healthRoutes, type JsonLogger, observe, type ServerMetrics } from '@openxaa/ops'
 import {
   createResourceServer,
   type McpAuthInfo,
@@ -33,6 +34,12 @@ export interface TasksServerOptions {
   dataFile: string
   /** Epoch milliseconds; default `Date.now`. */
   clock?: () => number
+  /** Where the one-line-per-request JSON log goes; default: nowhere. */
+  requestLogger?: JsonLogger
+  /** Prometheus families fed by this server (served at `/metrics`); default: a new set. */
+  metrics?: ServerMetrics
+  /** Requests served at once before new ones get 503 with Retry-After; default 256, 0 = no limit. */
+  maxInFlight?: number
 }
 
 /** A running task tracker: mount `fetch` on any web-standard HTTP server. */
@@ -102,6 +109,12 @@ export function createTasksServer(options: TasksServerOptions): TasksServer {
   const store = openTasksStore(options.dataFile)
   const mcp = createMcpHandler(() => buildMcpServer(store, clock))
   const app = new Hono<AuthEnv>()
+  const metrics = options.metrics ?? createServerMetrics()
+  const logger = options.requestLogger ?? { debug() {}, info() {}, warn() {}, error() {} }
+  app.use('*', observe({ logger, metrics, maxInFlight: options.maxInFlight ?? 256 }))
+  // Ready when the tasks database answers; the authorization server's keys are fetched (and cached) per token.
+  const checks = { database: async () => store.list({ organization: '', subject: '' }) }
+  app.route('/', healthRoutes({ checks, metrics }) as unknown as Hono<AuthEnv>)
   app.use(protectedResourceMetadata(resourceServer))
   app.all(new URL(options.resource).pathname, requireAuth(resourceServer, { toolScopes: TASKS_TOOL_SCOPES }), (c) =>
     mcp.fetch(c.req.raw, { authInfo: c.var.authInfo }),

@@ -3,6 +3,8 @@
  * refusal into its OAuth answer and anything unexpected into a bare `server_error` (never a stack trace).
  * @see ../../../../shared/style.md section 9
  */
+
+import { healthRoutes, observe, type ReadinessCheck, type ServerMetrics } from '@openxaa/ops'
 import {
   isProtocolError,
   JSON_MEDIA_TYPE,
@@ -31,17 +33,25 @@ function serverError(): Response {
   })
 }
 
+/** The operational pieces of one app: metrics, the request log and the readiness checks. */
+export interface AppOperations {
+  readonly metrics: ServerMetrics
+  readonly requestLogger: Parameters<typeof observe>[0]['logger']
+  readonly maxInFlight: number
+}
+
 /** Builds the app for one context. No globals: two apps in one process share nothing. */
-export function buildApp(context: RedemptionContext): Hono<AppEnv> {
+export function buildApp(context: RedemptionContext, ops: AppOperations): Hono<AppEnv> {
   const { basePath } = context.options
   const app = new Hono<AppEnv>()
 
-  app.use('*', async (c, next) => {
-    const requestId = crypto.randomUUID()
-    c.set('requestId', requestId)
-    await next()
-    c.header('X-Request-Id', requestId)
-  })
+  // Request id, in-flight limit, request log and metrics; a request failing on the database becomes a 503.
+  app.use('*', observe({ logger: ops.requestLogger, metrics: ops.metrics, maxInFlight: ops.maxInFlight }))
+  const checks: Record<string, ReadinessCheck> = {
+    database: () => context.store.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(),
+    signing_keys: () => context.signingKey(),
+  }
+  app.route('/', healthRoutes({ checks, metrics: ops.metrics, prefix: basePath }) as unknown as Hono<AppEnv>)
 
   const metadata = metadataHandler(context)
   // RFC 8414 3.1 path insertion, and the OIDC forms (path appended) that clients also try.

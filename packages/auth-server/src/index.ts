@@ -30,4 +30,4 @@ export {
   parseOptions,
   type ResolvedOptions,
 } from './options.js'
-export { type AuthServer, createAuthServer } from './server.js'
+export { type AuthServer, createAuthServer, type OperationsDeps } from './server.js'

@@ -15,7 +15,7 @@ function sources(dir: string): string[] {
 }
 
 test('imports only protocol, store, hono, jose and node built-ins', () => {
-  const allowed = /^(?:node:|\.|@openxaa\/(?:protocol|store)$|hono(?:\/|$)|@hono\/node-server$|jose$)/
+  const allowed = /^(?:node:|\.|@openxaa\/(?:protocol|store|ops)$|hono(?:\/|$)|@hono\/node-server$|jose$)/
   for (const file of sources(SRC)) {
     for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)) {
       expect(spec, `${file} imports ${spec}`).toMatch(allowed)

@@ -1,8 +1,11 @@
 /** `buildApp()`: the IdP's Hono app, routes mounted in order; no module-level state. */
 import type { HttpBindings } from '@hono/node-server'
-import { Hono } from 'hono'
+import { healthRoutes, observe, type ServerMetrics } from '@openxaa/ops'
+import { type Context, Hono } from 'hono'
 import type { IdpRuntime } from './context.js'
 import { interactionRoutes } from './interaction/routes.js'
+import { PROVIDER_ROUTES } from './provider/configuration.js'
+import { IDP_KEY_PURPOSE } from './provider/holder.js'
 import { jwksRoute } from './routes/jwks.js'
 import { oidcRoutes } from './routes/oidc.js'
 import { tokenExchangeRoute } from './routes/token-exchange.js'
@@ -10,10 +13,30 @@ import { tokenExchangeRoute } from './routes/token-exchange.js'
 /** The Hono environment of the IdP: Node bindings (oidc-provider writes to the raw response). */
 export type IdpEnv = { Bindings: HttpBindings }
 
+/** The operational pieces of one IdP app. */
+export interface IdpOperations {
+  readonly metrics: ServerMetrics
+  readonly requestLogger: Parameters<typeof observe>[0]['logger']
+  readonly maxInFlight: number
+}
+
 /** Mounts the IdP's routes; whatever they do not serve goes to oidc-provider. */
-export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[] = []): Hono<IdpEnv> {
+export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[], ops: IdpOperations): Hono<IdpEnv> {
   const app = new Hono<IdpEnv>()
-  app.get(`${runtime.options.mountPath}/healthz`, (c) => c.json({ status: 'ok' }))
+  // Request id, in-flight limit, request log and metrics first; then /healthz, /readyz and /metrics.
+  const mount = runtime.options.mountPath
+  const providerRoutes = new Set<string>(Object.values(PROVIDER_ROUTES))
+  const routeLabel = (c: Context) => {
+    const path = c.req.path.slice(mount.length)
+    return providerRoutes.has(path) ? path : undefined
+  }
+  app.use('*', observe({ logger: ops.requestLogger, metrics: ops.metrics, maxInFlight: ops.maxInFlight, routeLabel }))
+  const checks = {
+    database: () => runtime.store.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(),
+    signing_keys: () => runtime.store.keys.current(IDP_KEY_PURPOSE),
+  }
+  const health = healthRoutes({ checks, metrics: ops.metrics, prefix: runtime.options.mountPath })
+  app.route('/', health as unknown as Hono<IdpEnv>)
   app.route('/', jwksRoute(runtime) as unknown as Hono<IdpEnv>)
   app.route('/', interactionRoutes(runtime))
   for (const routes of extra) app.route('/', routes)

@@ -1,4 +1,5 @@
 /** What every part of the IdP shares: the store, the options, the clock, the logger, the provider holder. */
+import type { JsonLogger, ServerMetrics } from '@openxaa/ops'
 import { type Clock, nowMs, type Store } from '@openxaa/store'
 import type { ResolvedIdpOptions } from './options.js'
 import type { ProviderHolder } from './provider/holder.js'
@@ -18,6 +19,12 @@ export interface IdpDeps {
   /** Injected time (epoch ms or Date); default `Date.now`. */
   clock?: Clock
   logger?: IdpLogger
+  /** Prometheus families to feed (served at `/metrics`); default: a new set. */
+  metrics?: ServerMetrics
+  /** Where the one-line-per-request JSON log goes; default: nowhere (the CLI passes a JSON logger to stdout). */
+  requestLogger?: JsonLogger
+  /** Requests served at once before new ones get 503 with Retry-After; default 256, 0 = no limit. */
+  maxInFlight?: number
 }
 
 /** The shared runtime of one IdP instance; nothing here is module-level state. */

@@ -3,6 +3,7 @@
  * signing key is created in the store if none exists; oidc-provider is built from it.
  * @see ../../../../shared/architecture.md (the IdP role), ../README.md
  */
+import { createServerMetrics, instrumentStore, type JsonLogger, type ServerMetrics } from '@openxaa/ops'
 import type { Hono } from 'hono'
 import { adminRoutes } from './admin/api/index.js'
 import { buildApp, type IdpEnv } from './app.js'
@@ -21,9 +22,13 @@ export interface Idp {
   readonly fetch: Hono<IdpEnv>['fetch']
   /** The frozen options. */
   readonly options: ReturnType<typeof parseOptions>
+  /** The Prometheus families this IdP feeds (also served at `/metrics`). */
+  readonly metrics: ServerMetrics
   /** Stops background work. The store belongs to the caller, who closes it. */
   close(): Promise<void>
 }
+
+const QUIET: JsonLogger = { debug() {}, info() {}, warn() {}, error() {} }
 
 /**
  * Builds the IdP. Throws a TypeError naming the option when an option is wrong.
@@ -39,9 +44,12 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
   const now = clockNow(deps.clock)
   const logger = deps.logger ?? consoleLogger
   await deps.store.keys.ensure(IDP_KEY_PURPOSE, { alg: 'ES256' })
+  const metrics = deps.metrics ?? createServerMetrics()
+  const maxInFlight = deps.maxInFlight ?? 256
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 0) throw new TypeError('deps.maxInFlight must be an integer >= 0')
 
   const runtime: IdpRuntime = {
-    store: deps.store,
+    store: instrumentStore(deps.store, metrics),
     options: resolved,
     now,
     logger,
@@ -58,14 +66,16 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
     ),
   })
   await runtime.provider.refresh()
-  const app = buildApp(runtime, [
-    ...(resolved.adminApi ? [adminRoutes(runtime)] : []),
-    ...(resolved.console ? [consoleRoutes(runtime)] : []),
-  ])
+  const app = buildApp(
+    runtime,
+    [...(resolved.adminApi ? [adminRoutes(runtime)] : []), ...(resolved.console ? [consoleRoutes(runtime)] : [])],
+    { metrics, requestLogger: deps.requestLogger ?? QUIET, maxInFlight },
+  )
   return {
     app,
     fetch: app.fetch,
     options: resolved,
+    metrics,
     async close() {},
   }
 }

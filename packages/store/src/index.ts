@@ -78,6 +78,7 @@ export type { ColumnTypes, Migration, MigrationContext } from './migrations/migr
 export type { MigrationResult } from './migrations/runner.js'
 export type { AdapterPayload, OidcAdapter, OidcAdapterFactory, OidcModelStore } from './oidc/adapter.js'
 export { openStore, type Store, type StoreOptions, type StoreTransaction } from './open.js'
+export type { RateLimitRepository } from './rate-limit/repository.js'
 export type { ReplayRepository, ReplayStoreOptions } from './replay/store.js'
 export type {
   AsAccountLinkTable,
@@ -104,6 +105,7 @@ export type {
   JsonColumn,
   MigrationTable,
   OidcModelTable,
+  RateLimitWindowTable,
   ReplayJtiTable,
   SigningKeyTable,
   SqlDialect,

@@ -19,6 +19,7 @@ import { migrations as defaultMigrations } from './migrations/index.js'
 import type { Migration } from './migrations/migration.js'
 import { type MigrationResult, runMigrations } from './migrations/runner.js'
 import { createOidcModelStore, type OidcAdapterFactory, type OidcModelStore } from './oidc/adapter.js'
+import { createRateLimitRepository, type RateLimitRepository } from './rate-limit/repository.js'
 import { createReplayRepository, type ReplayRepository, type ReplayStoreOptions } from './replay/store.js'
 import type { Database, SqlDialect } from './schema.js'
 import { DATABASE_URL_ENV, type DatabaseTarget, DEFAULT_DATABASE_URL, parseDatabaseUrl } from './url.js'
@@ -83,6 +84,8 @@ export interface Store {
   /** The enterprise IdP's directory, clients, applications, connections, blocks and API keys. */
   idp: IdpRepositories
   keys: KeyStore
+  /** Fixed-window request counters shared by every replica (rate limits). */
+  rateLimits: RateLimitRepository
   /** oidc-provider models; `oidcAdapter` is its `adapter` factory. */
   oidc: OidcModelStore
   /** `new Provider(issuer, { adapter: store.oidcAdapter })`. */
@@ -149,6 +152,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     transaction: (fn) => db.transaction().execute((trx) => fn({ db: trx, ...repositories(trx) })),
     ...repositories(db),
     keys: createKeyStore(context, kek),
+    rateLimits: createRateLimitRepository(context),
     oidc,
     oidcAdapter: oidc.adapter,
   }

@@ -288,7 +288,16 @@ export interface AsAdminApiKeyTable {
 }
 
 /** Every table of the schema. */
+/** `rate_limit_window`: a fixed window's request count per key (migration 0005). */
+export interface RateLimitWindowTable {
+  key: string
+  /** Epoch ms the window starts. */
+  window_start: number
+  count: number
+}
+
 export interface Database {
+  rate_limit_window: RateLimitWindowTable
   openxaa_migration: MigrationTable
   replay_jti: ReplayJtiTable
   audit_event: AuditEventTable

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Demo, startDemo } from '../../src/index.js'
+import { type Demo, type DemoDeps, startDemo } from '../../src/index.js'
 
 /**
  * Real time plus an offset the tests move: oidc-provider stamps its own tokens with the real clock, so the shared
@@ -20,7 +20,7 @@ export class TestClock {
 }
 
 /** A demo on free ports in a temp folder; `close` also deletes the folder. */
-export async function startTestDemo(clock: TestClock): Promise<Demo & { dataDir: string }> {
+export async function startTestDemo(clock: TestClock, deps: DemoDeps = {}): Promise<Demo & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'openxaa-demo-'))
   const demo = await startDemo(
     {
@@ -31,7 +31,7 @@ export async function startTestDemo(clock: TestClock): Promise<Demo & { dataDir:
       reset: false,
     },
     // The lowest scrypt cost the IdP takes: the seed hashes five passwords.
-    { clock: clock.now, passwordHashCost: 12 },
+    { clock: clock.now, passwordHashCost: 12, ...deps },
   )
   return {
     ...demo,

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
+import { operationsFromEnv } from '@openxaa/ops'
 import { openStore } from '@openxaa/store'
 import { createAuthServer } from '../server.js'
 import { parse, UsageError } from './args.js'
@@ -14,7 +15,11 @@ Runs the resource authorization server. Without --issuer, the issuer is http://<
 allowed on a loopback host; in production pass the public https issuer (no trailing slash).
 The database is --database-url, else OPENXAA_DATABASE_URL, else sqlite:./data/openxaa.db.
 The admin console is at <issuer>/console; its cookie keys are OPENXAA_COOKIE_KEYS (comma-separated), else the file
-as-cookie-keys in OPENXAA_DATA_DIR (default ./data), created on first start.`
+as-cookie-keys in OPENXAA_DATA_DIR (default ./data), created on first start.
+One JSON line per request on stdout at OPENXAA_LOG_LEVEL (debug, info, warn, error, off; default info).
+OPENXAA_MAX_IN_FLIGHT (default 256, 0 = none) bounds requests served at once; past it the answer is 503.
+GET /healthz, /readyz (503 while the database or signing keys are unavailable) and /metrics (Prometheus).
+SIGTERM stops accepting connections, lets requests in flight finish, then exits 0.`
 
 /** The console's cookie keys: from the environment, else a file in the data directory (made once, mode 0600). */
 export function consoleCookieKeys(env: Record<string, string | undefined> = process.env): string[] {
@@ -54,6 +59,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new UsageError('--port must be a port number', SERVE_USAGE)
   const host = values.host ?? '127.0.0.1'
   const lifetime = values['access-token-lifetime']
+  const ops = operationsFromEnv('openxaa-as')
   const store = await openStore(values['database-url'] === undefined ? {} : { url: values['database-url'] })
   let server: ReturnType<typeof serve> | undefined
   try {
@@ -63,7 +69,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         try {
           const shownHost = host.includes(':') ? `[${host}]` : host
           app = createAuthServer(
-            { store },
+            { store, logger: ops.requestLogger, ...ops },
             {
               issuer: values.issuer ?? `http://${shownHost}:${info.port}`,
               cookieKeys: consoleCookieKeys(),
@@ -83,7 +89,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     })
     return 0
   } finally {
-    server?.close()
+    // Drain: no new connections, requests in flight finish (Node closes idle keep-alive connections); then the store.
+    const s = server
+    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => resolve()))
     await store.close()
   }
 }

@@ -44,6 +44,12 @@ export interface TestIdp {
   key: TestKey
   /** Requests served, by path. */
   hits: Map<string, number>
+  /** While true the JWKS endpoint drops the connection (an unreachable issuer). */
+  jwksDown: boolean
+  /** While true the JWKS endpoint never answers (a hanging issuer). */
+  jwksHang: boolean
+  /** Signs later ID-JAGs with a new key, published beside the old one. */
+  rotate(): Promise<void>
   mint(input: Partial<MintIdJagInput>, now?: number): Promise<string>
   close(): Promise<void>
 }
@@ -57,16 +63,18 @@ function listen(server: Server): Promise<number> {
 
 /** Starts an IdP whose ID-JAGs default to `defaults` (aud, client_id, resource, scope, tenant…). */
 export async function startTestIdp(defaults: Partial<MintIdJagInput> = {}): Promise<TestIdp> {
-  const key = await makeKey(`idp-${Math.random().toString(36).slice(2, 8)}`)
+  let key = await makeKey(`idp-${Math.random().toString(36).slice(2, 8)}`)
+  const published = [key.publicJwk]
+  const state = { jwksDown: false, jwksHang: false }
   const hits = new Map<string, number>()
   let issuer = ''
   const server = createServer((req, res) => {
     const path = req.url ?? '/'
     hits.set(path, (hits.get(path) ?? 0) + 1)
     if (path === '/jwks') {
-      return res
-        .writeHead(200, { 'content-type': 'application/jwk-set+json' })
-        .end(JSON.stringify({ keys: [key.publicJwk] }))
+      if (state.jwksDown) return res.destroy()
+      if (state.jwksHang) return
+      return res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify({ keys: published }))
     }
     if (path === '/.well-known/oauth-authorization-server' || path === '/.well-known/openid-configuration') {
       const metadata = {
@@ -84,8 +92,26 @@ export async function startTestIdp(defaults: Partial<MintIdJagInput> = {}): Prom
   return {
     issuer,
     jwksUri: `${issuer}/jwks`,
-    key,
+    get key() {
+      return key
+    },
     hits,
+    get jwksDown() {
+      return state.jwksDown
+    },
+    set jwksDown(down: boolean) {
+      state.jwksDown = down
+    },
+    get jwksHang() {
+      return state.jwksHang
+    },
+    set jwksHang(hang: boolean) {
+      state.jwksHang = hang
+    },
+    async rotate() {
+      key = await makeKey(`idp-${Math.random().toString(36).slice(2, 8)}`)
+      published.push(key.publicJwk)
+    },
     mint: (input, now) =>
       mintIdJag(
         { iss: issuer, sub: 'U1', ...defaults, ...input } as MintIdJagInput,

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
+import { operationsFromEnv } from '@openxaa/ops'
 import type { Store } from '@openxaa/store'
 import { createIdp } from '../create.js'
 import type { CliIo } from './io.js'
@@ -36,8 +37,9 @@ export function cookieKeys(env: CliIo['env'], dataDir: string): string[] {
 
 /** Starts the IdP; resolves when the server listens, returns a stop function. */
 export async function startServer(store: Store, settings: ServeSettings, io: CliIo): Promise<() => Promise<void>> {
+  const ops = operationsFromEnv('openxaa-idp', io.env)
   const idp = await createIdp(
-    { store },
+    { store, logger: ops.requestLogger, ...ops },
     {
       issuer: settings.issuer,
       tenant: settings.tenant,

@@ -6,6 +6,7 @@ import { migration0001 } from './0001-initial.js'
 import { migration0002 } from './0002-idp.js'
 import { migration0003 } from './0003-auth-server.js'
 import { migration0004 } from './0004-idp-user-connection-block.js'
+import { migration0005 } from './0005-rate-limit.js'
 import type { Migration } from './migration.js'
 
 /** The migrations this release knows, oldest first. */
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ])

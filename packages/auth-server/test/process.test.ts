@@ -1,0 +1,151 @@
+// The real `openxaa-as serve` process: killed with SIGKILL in the middle of a load of redemptions, restarted, every
+// acknowledged issuance is in the audit log and a jti redeemed before the crash is still refused; SIGTERM lets a
+// request in flight finish, refuses new connections and exits 0.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { connect, createServer } from 'node:net'
+import { join } from 'node:path'
+import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
+import { openStore } from '@openxaa/store'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { createAdminService, createAuthServer } from '../src/index.js'
+import { auditOf, KEK, postForm, readJson, tempDatabase } from './support/as.js'
+import { startTestIdp, type TestIdp } from './support/idp.js'
+import { AGENT, RESOURCE } from './support/world.js'
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'openxaa-as.mjs')
+const db = tempDatabase()
+let port = 0
+let issuer = ''
+let idp: TestIdp
+let secret = ''
+let child: ChildProcess | undefined
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port
+      s.close(() => resolve(p))
+    })
+  })
+}
+
+function start(): Promise<ChildProcess> {
+  const env = { ...process.env, OPENXAA_KEY_ENCRYPTION_KEY: KEK, OPENXAA_DATA_DIR: db.dir, OPENXAA_LOG_LEVEL: 'off' }
+  const args = [BIN, 'serve', '--port', String(port), '--issuer', issuer, '--database-url', db.url]
+  const p = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    p.stdout!.on('data', (d: Buffer) => {
+      out += d
+      if (out.includes('listening')) resolve(p)
+    })
+    p.stderr!.on('data', (d: Buffer) => {
+      out += d
+    })
+    p.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+    // A cold start compiles the sources (tsx); on a busy machine that takes a while, but never this long.
+    setTimeout(() => reject(new Error(`no "listening" within 60 s: ${out}`)), 60_000).unref()
+  })
+}
+const exited = (p: ChildProcess) =>
+  new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', resolve)))
+const redeem = (assertion: string) =>
+  postForm(`${issuer}/token`, { grant_type: GRANT_TYPE_JWT_BEARER, assertion }, { basic: [AGENT, secret] })
+
+beforeAll(async () => {
+  port = await freePort()
+  issuer = `http://127.0.0.1:${port}`
+  idp = await startTestIdp({ aud: issuer, client_id: AGENT, resource: RESOURCE, scope: 'chat.read', tenant: 'acme' })
+  const store = await openStore({ url: db.url, keyEncryptionKey: KEK, dataDir: db.dir })
+  const service = createAdminService(createAuthServer({ store }, { issuer }).context)
+  const admin = { type: 'cli' as const, id: 'test' }
+  await service.createOrganization(admin, { id: 'acme', name: 'Acme' })
+  const trust = await service.createTrust(admin, {
+    organizationId: 'acme',
+    issuer: idp.issuer,
+    tenant: 'acme',
+    jwksUri: idp.jwksUri,
+    allowedClientIds: [AGENT],
+    linkingMode: 'jit',
+  })
+  await service.setTrustEnabled(admin, trust.id, true)
+  secret = (await service.createClient(admin, { clientId: AGENT, organizationId: null })).secret!
+  await service.createResource(admin, { uri: RESOURCE, name: 'Chat', scopes: ['chat.read'] })
+  await store.close()
+}, 60_000)
+afterAll(async () => {
+  if (child?.exitCode === null) child.kill('SIGKILL')
+  await idp?.close()
+  db.dispose()
+})
+
+test('SIGKILL under load: every acknowledged issuance survives and its jti is still refused', async () => {
+  child = await start()
+  const acknowledged: { assertion: string; requestId: string }[] = []
+  let stop = false
+  const worker = async () => {
+    while (!stop) {
+      const assertion = await idp.mint({})
+      const res = await redeem(assertion).catch(() => undefined)
+      if (res?.status === 200) acknowledged.push({ assertion, requestId: res.headers.get('x-request-id')! })
+    }
+  }
+  const workers = Array.from({ length: 8 }, worker)
+  await new Promise((r) => setTimeout(r, 1500))
+  child.kill('SIGKILL')
+  stop = true
+  await Promise.all(workers)
+  await exited(child)
+  expect(acknowledged.length).toBeGreaterThan(0)
+
+  child = await start()
+  const store = await openStore({ url: db.url, keyEncryptionKey: KEK, dataDir: db.dir })
+  try {
+    for (const { requestId } of acknowledged) {
+      const events = (await store.audit.query({ requestId })).events
+      expect(events.map((e) => e.decision)).toEqual(['allow'])
+    }
+    for (const { assertion } of acknowledged.slice(-5)) {
+      const replay = await redeem(assertion)
+      expect(replay.status).toBe(400)
+      expect((await readJson(replay)).error).toBe('invalid_grant')
+      expect((await auditOf(store, replay))[0]?.reason).toBe('ERR_ID_JAG_REPLAY')
+    }
+  } finally {
+    await store.close()
+  }
+}, 120_000)
+
+test('SIGTERM drains: a slow request completes, new connections are refused, exit 0', async () => {
+  if (child?.exitCode !== null) child = await start()
+  const running = child!
+  const body = new URLSearchParams({ grant_type: GRANT_TYPE_JWT_BEARER, assertion: await idp.mint({}) }).toString()
+  const socket = connect(port, '127.0.0.1')
+  await new Promise((r) => socket.once('connect', r))
+  let answer = ''
+  socket.on('data', (d) => {
+    answer += d
+  })
+  const auth = Buffer.from(`${AGENT}:${secret}`).toString('base64')
+  socket.write(
+    `POST /token HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nAuthorization: Basic ${auth}\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+  )
+  await new Promise((r) => setTimeout(r, 200))
+  running.kill('SIGTERM')
+  await new Promise((r) => setTimeout(r, 300))
+  const refused = await new Promise<string>((resolve) => {
+    const s = connect(port, '127.0.0.1')
+    s.once('connect', () => {
+      s.destroy()
+      resolve('connected')
+    })
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'))
+  })
+  expect(refused).toBe('ECONNREFUSED')
+  const closed = new Promise((r) => socket.once('close', r))
+  socket.write(body.slice(10))
+  await closed
+  expect(await exited(running)).toBe(0)
+  expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+}, 90_000)

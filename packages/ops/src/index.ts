@@ -1,0 +1,29 @@
+export { checkReadiness, type HealthRoutesOptions, healthRoutes, type ReadinessCheck } from './health/routes.js'
+export { isDatabaseUnavailable } from './http/database-error.js'
+export { type ObserveOptions, observe } from './http/observe.js'
+export { applyConfigFile, KNOWN_SETTINGS } from './log/config-file.js'
+export { type OperationsSettings, operationsFromEnv } from './log/from-env.js'
+export {
+  createJsonLogger,
+  type JsonLogger,
+  type JsonLoggerOptions,
+  type LogLevel,
+  redact,
+} from './log/json-logger.js'
+export { countingFetch, instrumentStore } from './metrics/instrument.js'
+export {
+  Counter,
+  DEFAULT_LATENCY_BUCKETS,
+  Gauge,
+  Histogram,
+  type Labels,
+  MetricsRegistry,
+  PROMETHEUS_CONTENT_TYPE,
+} from './metrics/registry.js'
+export {
+  type CountedAuditEvent,
+  countAuditEvent,
+  countingAuditLog,
+  createServerMetrics,
+  type ServerMetrics,
+} from './metrics/server-metrics.js'
