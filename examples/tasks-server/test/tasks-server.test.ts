@@ -64,7 +64,7 @@ async function startProcess(): Promise<void> {
 }
 
 async function stopProcess(): Promise<void> {
-  if (child === undefined || child.exitCode !== null) return
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise((resolve) => child!.once('exit', resolve))
   child.kill('SIGTERM')
   await exited

@@ -47,8 +47,12 @@ function start(): Promise<ChildProcess> {
     setTimeout(() => reject(new Error(`no "listening" within 60 s: ${out}`)), 60_000).unref()
   })
 }
+// A process killed by a signal keeps exitCode null and sets signalCode: both say it is gone, and its 'exit' event may
+// already have fired before anyone waits for it.
+const running = (p: ChildProcess | undefined): p is ChildProcess =>
+  p !== undefined && p.exitCode === null && p.signalCode === null
 const exited = (p: ChildProcess) =>
-  new Promise<number | null>((resolve) => (p.exitCode !== null ? resolve(p.exitCode) : p.once('exit', resolve)))
+  new Promise<number | null>((resolve) => (running(p) ? p.once('exit', resolve) : resolve(p.exitCode)))
 const redeem = (assertion: string) =>
   postForm(`${issuer}/token`, { grant_type: GRANT_TYPE_JWT_BEARER, assertion }, { basic: [AGENT, secret] })
 
@@ -74,7 +78,7 @@ beforeAll(async () => {
   await store.close()
 }, 60_000)
 afterAll(async () => {
-  if (child?.exitCode === null) child.kill('SIGKILL')
+  if (running(child)) child.kill('SIGKILL')
   await idp?.close()
   db.dispose()
 })
@@ -117,8 +121,8 @@ test('SIGKILL under load: every acknowledged issuance survives and its jti is st
 }, 120_000)
 
 test('SIGTERM drains: a slow request completes, new connections are refused, exit 0', async () => {
-  if (child?.exitCode !== null) child = await start()
-  const running = child!
+  if (!running(child)) child = await start()
+  const server = child!
   const body = new URLSearchParams({ grant_type: GRANT_TYPE_JWT_BEARER, assertion: await idp.mint({}) }).toString()
   const socket = connect(port, '127.0.0.1')
   await new Promise((r) => socket.once('connect', r))
@@ -132,7 +136,7 @@ test('SIGTERM drains: a slow request completes, new connections are refused, exi
       `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
   )
   await new Promise((r) => setTimeout(r, 200))
-  running.kill('SIGTERM')
+  server.kill('SIGTERM')
   await new Promise((r) => setTimeout(r, 300))
   const refused = await new Promise<string>((resolve) => {
     const s = connect(port, '127.0.0.1')
@@ -146,6 +150,6 @@ test('SIGTERM drains: a slow request completes, new connections are refused, exi
   const closed = new Promise((r) => socket.once('close', r))
   socket.write(body.slice(10))
   await closed
-  expect(await exited(running)).toBe(0)
+  expect(await exited(server)).toBe(0)
   expect(answer).toMatch(/^HTTP\/1\.1 200 /)
 }, 90_000)
