@@ -160,13 +160,18 @@ export function rateLimitedResponse(refusal: Pick<RateLimitRefusal, 'retryAfter'
  * The address a request came from, as a rate-limit key: the socket's peer, or with `trustProxy` the last
  * `X-Forwarded-For` entry (the one the trusted proxy added; earlier entries are the client's to forge). IPv4-mapped
  * IPv6 becomes IPv4; an IPv6 address counts by its /64, which one host usually holds whole. Undefined when unknown
- * (an embedding without Node bindings).
+ * (an embedding without Node bindings). Reads the Node request only: building the web Request here would start
+ * reading the body that a later handler (or oidc-provider) must read.
  */
-export function clientAddress(env: unknown, headers?: Headers, trustProxy = false): string | undefined {
+export function clientAddress(env: unknown, trustProxy = false): string | undefined {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: unknown }; headers?: Record<string, unknown> } })
+    ?.incoming
   let address: unknown
-  if (trustProxy) address = headers?.get('x-forwarded-for')?.split(',').at(-1)?.trim() || undefined
-  address ??= (env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined)?.incoming?.socket
-    ?.remoteAddress
+  if (trustProxy) {
+    const forwarded = incoming?.headers?.['x-forwarded-for']
+    if (typeof forwarded === 'string') address = forwarded.split(',').at(-1)?.trim() || undefined
+  }
+  address ??= incoming?.socket?.remoteAddress
   if (typeof address !== 'string' || address === '') return undefined
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   if (mapped) return mapped[1]
