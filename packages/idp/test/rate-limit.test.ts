@@ -164,6 +164,34 @@ describe('per client and per address (one instance)', () => {
   })
 })
 
+describe('bodies the per-address limit reads before handing the request on', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await startHarness()
+  })
+  afterAll(() => h?.close())
+
+  test('a 200 KB chunked body is refused with a 4xx, not a 5xx or a hang; the next request is served', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${h.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
+      })
+      req.on('response', (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      for (let i = 0; i < 50; i++) req.write(`a${i}=${'x'.repeat(4096)}&`)
+      req.end()
+    })
+    expect(status).toBeGreaterThanOrEqual(400)
+    expect(status).toBeLessThan(500)
+    const set = await signIn(h, h.clients.agent)
+    expect((await exchangeFrom('127.0.0.1', h.issuer, h.clients.agent, { id_token: set.id_token })).status).toBe(200)
+  })
+})
+
 async function redisUp(): Promise<boolean> {
   const { Redis } = await import('ioredis')
   const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 })
