@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
 import {
+  applyConfigFile,
   clientAddress,
   createRateLimiter,
   createServerMetrics,
@@ -104,6 +105,7 @@ describe('limiter', () => {
       service: 't',
       limits: parseRateLimitOptions({ rateLimitPerMinute: 1 }),
       shared: { hit: () => new Promise(() => {}) },
+      sharedTimeout: 50,
       now: Date.now,
       metrics,
       logger: { warn: (_m, f) => warnings.push(f ?? {}) },
@@ -196,6 +198,22 @@ describe('options', () => {
       [{ rateLimitRedis: { url: 'redis://x', timeout: 0 } }, /options\.rateLimitRedis\.timeout/],
     ] as const
     for (const [options, message] of bad) expect(() => parseRateLimitOptions(options as never)).toThrow(message)
+  })
+
+  test('from the config file too (the environment wins)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const file = join(mkdtempSync(join(tmpdir(), 'openxaa-rl-')), 'config.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ OPENXAA_RATE_LIMIT_PER_MINUTE: '50', OPENXAA_REDIS_URL: 'redis://cache:6379' }),
+    )
+    const env = applyConfigFile({ OPENXAA_CONFIG_FILE: file, OPENXAA_RATE_LIMIT_PER_MINUTE: '70' })
+    expect(rateLimitOptionsFromEnv(env)).toMatchObject({
+      rateLimitPerMinute: 70,
+      rateLimitRedis: { url: 'redis://cache:6379' },
+    })
   })
 
   test('from the environment, checked under the variable names', () => {

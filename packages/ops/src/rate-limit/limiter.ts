@@ -48,6 +48,8 @@ export interface RateLimiterOptions {
   logger: { warn(message: string, fields?: Record<string, unknown>): void }
   /** Counter to use instead of the configured ones (tests, embedders). */
   counter?: RateLimitCounter
+  /** Deadline in ms of a counter other than Redis and memory (the database's, or `counter`). Default 2000. */
+  sharedTimeout?: number
 }
 
 /** A limiter; `close()` releases its Redis connection. */
@@ -67,12 +69,13 @@ export interface RateLimiter {
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { limits, now, metrics, logger } = options
+  const sharedTimeout = options.sharedTimeout ?? SHARED_TIMEOUT_MS
   const [backend, counter, deadline] = options.counter
-    ? (['custom', options.counter, SHARED_TIMEOUT_MS] as const)
+    ? (['custom', options.counter, sharedTimeout] as const)
     : limits.redis
       ? (['redis', redisRateLimitCounter(limits.redis, now), limits.redis.timeout] as const)
       : options.shared
-        ? (['database', options.shared, SHARED_TIMEOUT_MS] as const)
+        ? (['database', options.shared, sharedTimeout] as const)
         : (['memory', memoryRateLimitCounter(now), 0] as const)
   let loggedAt = Number.NEGATIVE_INFINITY
 

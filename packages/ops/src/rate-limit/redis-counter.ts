@@ -6,7 +6,7 @@
  * failure means (the limiter fails open).
  * @see ../../../../docs/operations.md "Limits"
  */
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { RateLimitCounter } from './counter.js'
 
 /** Where the counters live. */
@@ -26,22 +26,31 @@ return n`
 
 type HitClient = Redis & { openxaaHit(key: string, ttlMs: number): Promise<number> }
 
-/** A counter over a new Redis connection; `close()` ends it. */
+/**
+ * A counter over a new Redis connection; `close()` ends it. The client library is loaded here, in the background,
+ * so a server without Redis never loads it.
+ */
 export function redisRateLimitCounter(options: RedisCounterOptions, now: () => number): Required<RateLimitCounter> {
-  const client = new Redis(options.url, {
-    connectTimeout: options.timeout,
-    commandTimeout: options.timeout,
-    // A command sent while disconnected fails at the next failed reconnect instead of being retried later.
-    maxRetriesPerRequest: 0,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    // The URL may carry a password: keep it out of error messages.
-    showFriendlyErrorStack: false,
-  }) as HitClient
-  // Without a listener an 'error' event is printed by ioredis; the limiter reports failures itself.
-  client.on('error', () => {})
-  client.defineCommand('openxaaHit', { numberOfKeys: 1, lua: HIT_SCRIPT })
+  let closed = false
+  const connecting: Promise<HitClient> = import('ioredis').then(({ Redis }) => {
+    const client = new Redis(options.url, {
+      connectTimeout: options.timeout,
+      commandTimeout: options.timeout,
+      // A command sent while disconnected fails at the next failed reconnect instead of being retried later.
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      lazyConnect: closed,
+    }) as HitClient
+    // Without a listener an 'error' event is printed by ioredis; the limiter reports failures itself.
+    client.on('error', () => {})
+    client.defineCommand('openxaaHit', { numberOfKeys: 1, lua: HIT_SCRIPT })
+    return client
+  })
+  // A failed load is reported by each hit; never as an unhandled rejection.
+  connecting.catch(() => {})
   return {
     async hit(key, windowMs) {
+      const client = await connecting
       // While reconnecting after a failure, do not wait for the next attempt: fail now (and fail open).
       if (client.status === 'reconnecting' || client.status === 'end' || client.status === 'close') {
         throw new Error(`redis ${client.status}`)
@@ -54,6 +63,9 @@ export function redisRateLimitCounter(options: RedisCounterOptions, now: () => n
       return { count: Number(count), resetAt }
     },
     async close() {
+      closed = true
+      const client = await connecting.catch(() => undefined)
+      if (client === undefined) return
       try {
         await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, options.timeout).unref())])
       } catch {
