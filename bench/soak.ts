@@ -98,7 +98,7 @@ const demo = await startDemo(
     schemaPrefix: 'soak',
     reset: false,
   },
-  { passwordHashCost: 12, rateLimitPerMinute: false },
+  { passwordHashCost: 12, rateLimitPerMinute: false, rateLimitPerClientPerMinute: false },
 )
 try {
   const { urls, secrets } = demo.state

@@ -13,7 +13,7 @@ const ALLOWED: Record<string, (specifier: string) => boolean> = {
   protocol: (s) => s === 'jose',
   store: (s) => ['@openxaa/protocol', 'kysely', 'better-sqlite3', 'pg', '@electric-sql/pglite'].includes(s),
   // Operational HTTP pieces shared by the servers: below them, above nothing of ours.
-  ops: (s) => s === 'hono',
+  ops: (s) => s === 'hono' || s === 'ioredis',
 }
 const serverRule = (self: string) => (s: string) => !SERVERS.includes(s) || s === self
 

@@ -27,7 +27,7 @@ export interface AuthServerReady {
 
 await childMain(async () => {
   const { values } = parseArgs({ options: { 'database-url': { type: 'string' } } })
-  const w = await startWorld({ rateLimitPerMinute: false }, values['database-url'])
+  const w = await startWorld({ rateLimitPerMinute: false, rateLimitPerClientPerMinute: false }, values['database-url'])
   const ready: AuthServerReady = {
     port: Number(new URL(w.as.tokenUrl).port),
     tokenPath: '/token',

@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util'
 import { CHAT_ISSUER, CHAT_MCP, signIn, startHarness } from '../../packages/idp/test/support/harness.js'
 import { childMain, serveParent } from '../lib/server-process.js'
 
+const NO_LIMITS = { rateLimitPerMinute: false, rateLimitPerClientPerMinute: false } as const
+
 /** What the load generator needs to send token exchanges. */
 export interface IdpReady {
   port: number
@@ -23,7 +25,8 @@ export interface IdpReady {
 await childMain(async () => {
   const { values } = parseArgs({ options: { 'database-url': { type: 'string' } } })
   const databaseUrl = values['database-url']
-  const h = await startHarness({}, databaseUrl === undefined ? {} : { databaseUrl })
+  // Benchmarks measure throughput: no rate limit.
+  const h = await startHarness(NO_LIMITS, databaseUrl === undefined ? {} : { databaseUrl })
   const tokens = await signIn(h, h.clients.agent)
   const ready: IdpReady = {
     port: Number(new URL(h.issuer).port),

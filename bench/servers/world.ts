@@ -34,10 +34,13 @@ export interface WorldReady {
   mcpUrls: string[]
 }
 
+// Benchmarks measure throughput: no rate limit.
+const NO_LIMITS = { rateLimitPerMinute: false, rateLimitPerClientPerMinute: false } as const
+
 await childMain(async () => {
-  const h = await startHarness()
+  const h = await startHarness(NO_LIMITS)
   const db = tempDatabase()
-  const as = await startAs(db.url, db.dir, { rateLimitPerMinute: false })
+  const as = await startAs(db.url, db.dir, NO_LIMITS)
 
   // Ten MCP servers: listen first (the resource identifier names the port), then wire each to the AS.
   const mcp = createMcpHandler(() => {

@@ -89,7 +89,12 @@ export async function runFuzz(options: { inputs: number; seed?: number; concurre
       schemaPrefix: 'fuzz',
       reset: false,
     },
-    { passwordHashCost: 12, rateLimitPerMinute: false, idpLogger: { info() {}, warn() {}, error() {} } },
+    {
+      passwordHashCost: 12,
+      rateLimitPerMinute: false,
+      rateLimitPerClientPerMinute: false,
+      idpLogger: { info() {}, warn() {}, error() {} },
+    },
   )
   const idpKey = (await operations.createApiKey(demo.idpAdmin, 'fuzz')).key
   const asKey = (await demo.stores.notes_as.authServer.apiKeys.create('fuzz')).key

@@ -33,8 +33,10 @@ export interface DemoDeps {
   env?: Record<string, string | undefined>
   /** Where the IdP reports warnings and errors. Default: the console. */
   idpLogger?: IdpLogger
-  /** The resource ASes' per-address limit on credential endpoints (default: the AS default, 600 a minute). */
+  /** Every server's per-address limit on credential endpoints (default: the servers' default, 600 a minute). */
   rateLimitPerMinute?: number | false
+  /** Every server's per-client limit at the token endpoint (default: the servers' default, 3000 a minute). */
+  rateLimitPerClientPerMinute?: number | false
   /** A JSON request logger per server (`openxaa-idp`, `notes-as`, `notes-mcp`…). Default: no request log. */
   requestLogger?: (service: string) => JsonLogger
 }
@@ -131,6 +133,12 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
     }
 
     const passwordHashCost = deps.passwordHashCost ?? 17
+    const limits = {
+      ...(deps.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: deps.rateLimitPerMinute }),
+      ...(deps.rateLimitPerClientPerMinute === undefined
+        ? {}
+        : { rateLimitPerClientPerMinute: deps.rateLimitPerClientPerMinute }),
+    }
     const idp = await createIdp(
       {
         store: stores.idp,
@@ -144,6 +152,7 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
         cookieKeys: cookieKeys(deps.env ?? process.env, options.dataDir),
         displayName: ACME.displayName,
         passwordHashCost,
+        ...limits,
       },
     )
     cleanup.push(() => idp.close())
@@ -152,8 +161,7 @@ export async function startDemo(options: StartDemoOptions, deps: DemoDeps = {}):
       ['notesAs', stores.notes_as, urls.notesAs],
       ['tasksAs', stores.tasks_as, urls.tasksAs],
     ] as const) {
-      const limit = deps.rateLimitPerMinute === undefined ? {} : { rateLimitPerMinute: deps.rateLimitPerMinute }
-      const as = createAuthServer({ store, clock, ...log(`${key}`) }, { issuer, ...limit })
+      const as = createAuthServer({ store, clock, ...log(`${key}`) }, { issuer, ...limits })
       cleanup.push(() => as.close())
       bound[key].attach(as.fetch)
     }

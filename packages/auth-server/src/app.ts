@@ -4,7 +4,7 @@
  * @see ../../../../shared/style.md section 9
  */
 
-import { healthRoutes, observe, type ReadinessCheck, type ServerMetrics } from '@openxaa/ops'
+import { healthRoutes, observe, type RateLimiter, type ReadinessCheck, type ServerMetrics } from '@openxaa/ops'
 import {
   isProtocolError,
   JSON_MEDIA_TYPE,
@@ -17,7 +17,7 @@ import { Hono } from 'hono'
 import { toAdminError } from './admin/errors.js'
 import { consoleRoutes } from './console/index.js'
 import type { AppEnv, RedemptionContext } from './context.js'
-import { rateLimit } from './middleware/rate-limit.js'
+import { limitByAddress } from './middleware/rate-limit.js'
 import { adminApi } from './routes/admin/index.js'
 import { authorizationHandler } from './routes/authorize.js'
 import { introspectionHandler } from './routes/introspect.js'
@@ -38,6 +38,8 @@ export interface AppOperations {
   readonly metrics: ServerMetrics
   readonly requestLogger: Parameters<typeof observe>[0]['logger']
   readonly maxInFlight: number
+  /** The rate limiter of the credential endpoints. */
+  readonly limiter: RateLimiter
 }
 
 /** Builds the app for one context. No globals: two apps in one process share nothing. */
@@ -59,9 +61,9 @@ export function buildApp(context: RedemptionContext, ops: AppOperations): Hono<A
   app.get(`${WELL_KNOWN_OPENID_CONFIGURATION}${basePath}`, metadata)
   if (basePath !== '') app.get(`${basePath}${WELL_KNOWN_OPENID_CONFIGURATION}`, metadata)
 
-  const limited = rateLimit(context)
+  const limited = limitByAddress(context, ops.limiter)
   for (const path of ['token', 'introspect', 'revoke']) app.use(`${basePath}/${path}`, limited)
-  app.post(`${basePath}/token`, tokenHandler(context))
+  app.post(`${basePath}/token`, tokenHandler(context, ops.limiter))
   app.post(`${basePath}/introspect`, introspectionHandler(context))
   app.post(`${basePath}/revoke`, revocationHandler(context))
   for (const path of ['token', 'introspect', 'revoke']) {

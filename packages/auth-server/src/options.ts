@@ -4,6 +4,7 @@
  * @see ../../../../shared/spec/xaa-protocol.md section 8; style.md section 6
  */
 import { randomBytes } from 'node:crypto'
+import { parseRateLimitOptions, type RateLimitOptions, type ResolvedRateLimits } from '@openxaa/ops'
 import {
   ACCESS_TOKEN_DEFAULT_LIFETIME,
   ACCESS_TOKEN_MAX_LIFETIME,
@@ -44,8 +45,12 @@ export interface ClientMetadataDocumentOptions {
   allowPrivateNetwork?: typeof ALLOW_PRIVATE_NETWORK_CLIENT_METADATA
 }
 
-/** Options of {@link createAuthServer}. Only `issuer` is required. */
-export interface AuthServerOptions {
+/**
+ * Options of {@link createAuthServer}. Only `issuer` is required. The rate limits (`rateLimitPerMinute`, default 600
+ * per address on the token, introspection and revocation endpoints; `rateLimitPerClientPerMinute`, default 3000 per
+ * authenticated client at the token endpoint; `rateLimitRedis`) are those of `@openxaa/ops` (checklist #29).
+ */
+export interface AuthServerOptions extends RateLimitOptions {
   /** This AS's issuer identifier: https (http only on loopback), no trailing slash, no query or fragment. */
   issuer: string
   /** Access token lifetime in seconds. Default 300, at most 3600 (decision 4). */
@@ -61,11 +66,6 @@ export interface AuthServerOptions {
   clientIdMetadataDocuments?: ClientMetadataDocumentOptions
   /** Serve the admin JSON API under `/admin/api`. Default true. */
   adminApi?: boolean
-  /**
-   * Requests per minute one remote address may send to the token, introspection and revocation endpoints, per
-   * instance (checklist #29); `false` when a proxy in front limits instead. Default 600.
-   */
-  rateLimitPerMinute?: number | false
   /** Signing-key purpose in the store. Default `as`. */
   keyPurpose?: string
   /** Serve the admin console under `/console` (an admin API key, entered once, opens a session). Default true. */
@@ -107,8 +107,8 @@ export interface ResolvedOptions {
     allowPrivateNetwork: boolean
   }>
   readonly adminApi: boolean
-  /** 0 when off. */
-  readonly rateLimitPerMinute: number
+  /** Per address and per client, a limit of 0 being off; Redis when configured. */
+  readonly rateLimits: ResolvedRateLimits
   readonly keyPurpose: string
   readonly console: boolean
   readonly cookieKeys: readonly string[]
@@ -212,10 +212,7 @@ export function parseOptions(options: AuthServerOptions): ResolvedOptions {
       ),
     }),
     adminApi: flag(options.adminApi, true, 'options.adminApi'),
-    rateLimitPerMinute:
-      options.rateLimitPerMinute === false
-        ? 0
-        : seconds(options.rateLimitPerMinute, 600, 'options.rateLimitPerMinute', 1, 1_000_000),
+    rateLimits: parseRateLimitOptions(options),
     keyPurpose,
     console: flag(options.console, true, 'options.console'),
     cookieKeys: Object.freeze([...cookieKeys]),

@@ -7,6 +7,7 @@ import { countingFetch, createServerMetrics, instrumentStore, type JsonLogger, t
 import type { Hono } from 'hono'
 import { buildApp } from './app.js'
 import { type AppEnv, type AuthServerDeps, createRedemptionContext, type RedemptionContext } from './context.js'
+import { createAsRateLimiter } from './middleware/rate-limit.js'
 import type { AuthServerOptions } from './options.js'
 
 /** Operational dependencies of a server; all optional. */
@@ -34,7 +35,10 @@ export interface AuthServer {
   readonly context: RedemptionContext
   /** The Prometheus families this server feeds (also served at `/metrics`). */
   readonly metrics: ServerMetrics
-  /** Forgets cached key sets and metadata documents. The store stays open: it belongs to the caller. */
+  /**
+   * Forgets cached key sets and metadata documents and closes the rate limiter's Redis connection, if any. The store
+   * stays open: it belongs to the caller.
+   */
   close(): Promise<void>
 }
 
@@ -62,7 +66,8 @@ export function createAuthServer(deps: AuthServerDeps & OperationsDeps, options:
     options,
   )
   const requestLogger = deps.requestLogger ?? QUIET
-  const app = buildApp(context, { metrics, requestLogger, maxInFlight })
+  const limiter = createAsRateLimiter(context, metrics)
+  const app = buildApp(context, { metrics, requestLogger, maxInFlight, limiter })
   return Object.freeze({
     app,
     fetch: async (request: Request, env?: unknown) => app.fetch(request, env as never),
@@ -71,6 +76,7 @@ export function createAuthServer(deps: AuthServerDeps & OperationsDeps, options:
     async close() {
       context.jwksCaches.clear()
       context.clientMetadata.clear()
+      await limiter.close()
     },
   })
 }

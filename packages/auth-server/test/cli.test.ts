@@ -75,6 +75,25 @@ describe('openxaa-as', () => {
     expect(results[3]).toMatchObject({ code: 2 })
   })
 
+  test('serve --help lists the rate-limit settings; a bad one stops the start naming it', async () => {
+    const help = await runHere(['serve', '--help'])
+    for (const name of [
+      'OPENXAA_RATE_LIMIT_PER_MINUTE',
+      'OPENXAA_RATE_LIMIT_PER_CLIENT_PER_MINUTE',
+      'OPENXAA_REDIS_URL',
+    ]) {
+      expect(help.stdout).toContain(name)
+    }
+    process.env.OPENXAA_REDIS_URL = 'cache.internal:6379'
+    try {
+      const bad = await runHere(['serve', '--port', '0'])
+      expect(bad.code).toBe(1)
+      expect(bad.stderr).toContain('OPENXAA_REDIS_URL must be a redis:// or rediss:// URL')
+    } finally {
+      delete process.env.OPENXAA_REDIS_URL
+    }
+  })
+
   let secret = ''
   let apiKey = ''
 

@@ -6,6 +6,7 @@ import type { IdpRuntime } from './context.js'
 import { interactionRoutes } from './interaction/routes.js'
 import { PROVIDER_ROUTES } from './provider/configuration.js'
 import { IDP_KEY_PURPOSE } from './provider/holder.js'
+import { limitByAddress } from './rate-limit.js'
 import { jwksRoute } from './routes/jwks.js'
 import { oidcRoutes } from './routes/oidc.js'
 import { tokenExchangeRoute } from './routes/token-exchange.js'
@@ -37,6 +38,11 @@ export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[], op
   }
   const health = healthRoutes({ checks, metrics: ops.metrics, prefix: runtime.options.mountPath })
   app.route('/', health as unknown as Hono<IdpEnv>)
+  // Per-address limits on the credential endpoints, before the token-exchange route or oidc-provider reads a byte.
+  const limited = limitByAddress(runtime)
+  for (const path of [PROVIDER_ROUTES.token, PROVIDER_ROUTES.revocation, PROVIDER_ROUTES.device_authorization]) {
+    app.use(`${mount}${path}`, limited)
+  }
   app.route('/', jwksRoute(runtime) as unknown as Hono<IdpEnv>)
   app.route('/', interactionRoutes(runtime))
   for (const routes of extra) app.route('/', routes)

@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = {
   consoleSignIn: 'console.sign_in',
   consoleSignOut: 'console.sign_out',
   consoleCsrf: 'console.csrf',
+  /** A request refused by a rate limit (the first of each window). */
+  rateLimit: 'request.rate_limit',
 } as const
 
 /**

@@ -1,5 +1,5 @@
 /** What every part of the IdP shares: the store, the options, the clock, the logger, the provider holder. */
-import type { JsonLogger, ServerMetrics } from '@openxaa/ops'
+import type { JsonLogger, RateLimiter, ServerMetrics } from '@openxaa/ops'
 import { type Clock, nowMs, type Store } from '@openxaa/store'
 import type { ResolvedIdpOptions } from './options.js'
 import type { ProviderHolder } from './provider/holder.js'
@@ -39,6 +39,8 @@ export interface IdpRuntime {
   readonly idTokenKeys: IdTokenKeys
   /** A hash verified against when a username is unknown, so that timing does not reveal which usernames exist. */
   readonly dummyPasswordHash: Promise<string>
+  /** Per-address and per-client limits of the credential endpoints. */
+  readonly rateLimiter: RateLimiter
 }
 
 /** Warnings and errors to the console; info is dropped. */

@@ -13,6 +13,7 @@ import { dummyPasswordHash } from './directory/password.js'
 import { type IdpOptions, parseOptions } from './options.js'
 import { buildProvider } from './provider/build.js'
 import { IDP_KEY_PURPOSE, ProviderHolder } from './provider/holder.js'
+import { createIdpRateLimiter } from './rate-limit.js'
 import { IdTokenKeys } from './token-exchange/id-token-keys.js'
 
 /** A running IdP: serve `fetch` (or `app`) with `@hono/node-server`. */
@@ -24,7 +25,7 @@ export interface Idp {
   readonly options: ReturnType<typeof parseOptions>
   /** The Prometheus families this IdP feeds (also served at `/metrics`). */
   readonly metrics: ServerMetrics
-  /** Stops background work. The store belongs to the caller, who closes it. */
+  /** Stops background work and closes the rate limiter's Redis connection. The store belongs to the caller. */
   close(): Promise<void>
 }
 
@@ -56,6 +57,7 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
     provider: undefined as unknown as ProviderHolder,
     idTokenKeys: new IdTokenKeys(deps.store.keys, resolved.keyCheckInterval * 1000, now),
     dummyPasswordHash: dummyPasswordHash(resolved.passwordHashCost),
+    rateLimiter: createIdpRateLimiter(deps.store, resolved, now, metrics, logger),
   }
   Object.assign(runtime, {
     provider: new ProviderHolder(
@@ -76,6 +78,8 @@ export async function createIdp(deps: IdpDeps, options: IdpOptions): Promise<Idp
     fetch: app.fetch,
     options: resolved,
     metrics,
-    async close() {},
+    async close() {
+      await runtime.rateLimiter.close()
+    },
   }
 }

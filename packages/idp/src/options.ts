@@ -3,10 +3,16 @@
  * TypeError naming the option.
  * @see ../../../../shared/style.md section 6, ../../../../shared/spec/xaa-protocol.md section 8
  */
+import { parseRateLimitOptions, type RateLimitOptions, type ResolvedRateLimits } from '@openxaa/ops'
 import { ID_JAG_DEFAULT_LIFETIME, ID_JAG_MAX_LIFETIME } from '@openxaa/protocol'
 
-/** Options of `createIdp`. Only `issuer`, `tenant` and `cookieKeys` are required. */
-export interface IdpOptions {
+/**
+ * Options of `createIdp`. Only `issuer`, `tenant` and `cookieKeys` are required. The rate limits
+ * (`rateLimitPerMinute`, default 600 per address on `/token`, `/token/revocation` and `/device/auth`;
+ * `rateLimitPerClientPerMinute`, default 3000 token exchanges per authenticated client; `rateLimitRedis`) are those
+ * of `@openxaa/ops`. With `trustProxy` the address is the last `X-Forwarded-For` entry.
+ */
+export interface IdpOptions extends RateLimitOptions {
   /** The IdP issuer identifier: https (http only on a loopback host), no query, no fragment, no trailing slash. */
   issuer: string
   /** The tenant put in every ID-JAG (project decision 7). */
@@ -52,6 +58,8 @@ export interface ResolvedIdpOptions {
   readonly adminApi: boolean
   readonly console: boolean
   readonly displayName: string
+  /** Per address and per client, a limit of 0 being off; Redis when configured. */
+  readonly rateLimits: ResolvedRateLimits
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
@@ -115,5 +123,6 @@ export function parseOptions(options: IdpOptions): ResolvedIdpOptions {
     adminApi: options.adminApi ?? true,
     console: options.console ?? true,
     displayName: options.displayName ?? 'OpenXAA',
+    rateLimits: parseRateLimitOptions(options),
   })
 }

@@ -17,7 +17,7 @@ const env = {
   USER: 'ops',
 }
 
-async function cli(argv: string[], stdin = '') {
+async function cli(argv: string[], stdin = '', extraEnv: Record<string, string> = {}) {
   const out: string[] = []
   const err: string[] = []
   let stop: (() => Promise<void>) | undefined
@@ -27,7 +27,7 @@ async function cli(argv: string[], stdin = '') {
       out: (l) => out.push(l),
       err: (l) => err.push(l),
       readStdin: async () => stdin,
-      env,
+      env: { ...env, ...extraEnv },
       openStore: (url) => openStore({ url: url ?? env.OPENXAA_DATABASE_URL, env }),
     },
     (s) => {
@@ -39,6 +39,21 @@ async function cli(argv: string[], stdin = '') {
 
 describe('openxaa-idp command line', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('serve --help lists the rate-limit settings; a bad one stops the start naming it', async () => {
+    const help = await cli(['serve', '--help'])
+    for (const name of [
+      'OPENXAA_RATE_LIMIT_PER_MINUTE',
+      'OPENXAA_RATE_LIMIT_PER_CLIENT_PER_MINUTE',
+      'OPENXAA_REDIS_URL',
+    ]) {
+      expect(help.out).toContain(name)
+    }
+    const bad = await cli(['serve', '--port', '0'], '', { OPENXAA_RATE_LIMIT_PER_CLIENT_PER_MINUTE: 'many' })
+    expect(bad.code).toBe(1)
+    expect(bad.err).toContain('OPENXAA_RATE_LIMIT_PER_CLIENT_PER_MINUTE must be a whole number')
+    await bad.stop?.()
+  })
 
   test('configures a deployment on the store, audited as the cli', async () => {
     expect(

@@ -27,3 +27,23 @@ export {
   createServerMetrics,
   type ServerMetrics,
 } from './metrics/server-metrics.js'
+export { memoryRateLimitCounter, type RateLimitCounter } from './rate-limit/counter.js'
+export {
+  clientAddress,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitRefusal,
+  type RateLimitScope,
+  rateLimitedAnswer,
+  rateLimitedResponse,
+} from './rate-limit/limiter.js'
+export {
+  parseRateLimitOptions,
+  RATE_LIMIT_DEFAULTS,
+  RATE_LIMIT_SETTINGS,
+  type RateLimitOptions,
+  type ResolvedRateLimits,
+  rateLimitOptionsFromEnv,
+} from './rate-limit/options.js'
+export { type RedisCounterOptions, redisRateLimitCounter } from './rate-limit/redis-counter.js'

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { operationsFromEnv } from '@openxaa/ops'
+import { operationsFromEnv, rateLimitOptionsFromEnv } from '@openxaa/ops'
 import { openStore } from '@openxaa/store'
 import { createAuthServer } from '../server.js'
 import { parse, UsageError } from './args.js'
@@ -18,6 +18,13 @@ The admin console is at <issuer>/console; its cookie keys are OPENXAA_COOKIE_KEY
 as-cookie-keys in OPENXAA_DATA_DIR (default ./data), created on first start.
 One JSON line per request on stdout at OPENXAA_LOG_LEVEL (debug, info, warn, error, off; default info).
 OPENXAA_MAX_IN_FLIGHT (default 256, 0 = none) bounds requests served at once; past it the answer is 503.
+Rate limits (429 with Retry-After past them), per fixed minute:
+  OPENXAA_RATE_LIMIT_PER_MINUTE             per remote address on /token, /introspect, /revoke (default 600, 0 = off)
+  OPENXAA_RATE_LIMIT_PER_CLIENT_PER_MINUTE  per authenticated client on /token (default 3000, 0 = off)
+  OPENXAA_REDIS_URL                         count in Redis (redis:// or rediss://), shared by every replica; else
+                                            in the database on PostgreSQL, else in memory
+  OPENXAA_REDIS_PREFIX                      key prefix (default openxaa:rl:)
+  OPENXAA_REDIS_TIMEOUT_MS                  Redis deadline (default 500); Redis down or late = requests let through
 GET /healthz, /readyz (503 while the database or signing keys are unavailable) and /metrics (Prometheus).
 SIGTERM stops accepting connections, lets requests in flight finish, then exits 0.`
 
@@ -60,6 +67,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = values.host ?? '127.0.0.1'
   const lifetime = values['access-token-lifetime']
   const ops = operationsFromEnv('openxaa-as')
+  const rateLimits = rateLimitOptionsFromEnv(process.env)
   const store = await openStore(values['database-url'] === undefined ? {} : { url: values['database-url'] })
   let server: ReturnType<typeof serve> | undefined
   try {
@@ -73,6 +81,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
             {
               issuer: values.issuer ?? `http://${shownHost}:${info.port}`,
               cookieKeys: consoleCookieKeys(),
+              ...rateLimits,
               ...(lifetime === undefined ? {} : { accessTokenLifetime: Number(lifetime) }),
             },
           )

@@ -1,82 +1,75 @@
 /**
- * A fixed-window limit per remote address on the credential endpoints (checklist #29: the token endpoint is
- * rate-limited and monitored). The counter is pluggable: in memory per instance by default, and the store's shared
- * `rate_limit_window` table when the store is PostgreSQL, so N replicas behind a load balancer enforce one limit.
- * Requests whose remote address is unknown (an embedding without node bindings) are not limited here: the embedder
- * limits them.
- * @see spec/xaa-protocol.md checklist #29
+ * The rate limits of the credential endpoints (checklist #29: the token endpoint is rate-limited and monitored),
+ * over the shared limiter of `@openxaa/ops`: every request to `/token`, `/introspect` and `/revoke` counts against
+ * its remote address before anything else (failed client authentication included), and a token request counts
+ * against its client once the client has authenticated. The counter is Redis when configured, the store's
+ * `rate_limit_window` table on PostgreSQL, memory otherwise; N replicas on one of the first two enforce one limit.
+ * The first refusal of each window is audited. Requests whose remote address is unknown (an embedding without node
+ * bindings) are not limited by address here: the embedder limits them.
+ * @see spec/xaa-protocol.md checklist #29; docs/operations.md "Limits"
  */
-import { JSON_MEDIA_TYPE, NO_STORE_HEADERS, ProtocolError } from '@openxaa/protocol'
-import type { MiddlewareHandler } from 'hono'
+import {
+  clientAddress,
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitRefusal,
+  rateLimitedResponse,
+  type ServerMetrics,
+} from '@openxaa/ops'
+import { ProtocolError } from '@openxaa/protocol'
+import type { Context, MiddlewareHandler } from 'hono'
 import { AUDIT_ACTIONS, clientActor, recordRefusal } from '../audit.js'
 import type { AppEnv, RedemptionContext } from '../context.js'
-import { BoundedMap } from '../internal/bounded-map.js'
 
-const WINDOW_MS = 60_000
-
-/** Counts requests per key in fixed windows; `count` includes this one. */
-export interface RateLimitCounter {
-  hit(key: string, windowMs: number): Promise<{ count: number; resetAt: number }>
-}
-
-/** Per-instance counters (one process, or SQLite). */
-export function memoryRateLimitCounter(now: () => number): RateLimitCounter {
-  const windows = new BoundedMap<string, { start: number; count: number }>(10_000)
-  return {
-    async hit(key, windowMs) {
-      const t = now()
-      const start = t - (t % windowMs)
-      let window = windows.get(key)
-      if (!window || window.start !== start) {
-        window = { start, count: 0 }
-        windows.set(key, window)
-      }
-      window.count++
-      return { count: window.count, resetAt: start + windowMs }
-    },
-  }
-}
-
-/** The counter a context uses: the store's shared windows on PostgreSQL, memory otherwise. */
-export function rateLimitCounterFor(context: RedemptionContext): RateLimitCounter {
+/** The limiter of one server: Redis if configured, else the store's shared windows on PostgreSQL, else memory. */
+export function createAsRateLimiter(context: RedemptionContext, metrics: ServerMetrics): RateLimiter {
   const shared = (context.store as Partial<RedemptionContext['store']>).rateLimits
-  return context.store.dialect === 'postgres' && shared !== undefined
-    ? shared
-    : memoryRateLimitCounter(() => context.nowMs())
+  return createRateLimiter({
+    service: 'as',
+    limits: context.options.rateLimits,
+    shared: context.store.dialect === 'postgres' ? shared : undefined,
+    now: () => context.nowMs(),
+    metrics,
+    logger: context.logger,
+  })
 }
 
-function remoteAddress(env: unknown): string | undefined {
-  const address = (env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined)?.incoming?.socket
-    ?.remoteAddress
-  return typeof address === 'string' ? address : undefined
-}
-
-/** The middleware; a no-op when the limit is off. */
-export function rateLimit(
-  context: RedemptionContext,
-  counter: RateLimitCounter = rateLimitCounterFor(context),
-): MiddlewareHandler<AppEnv> {
-  const limit = context.options.rateLimitPerMinute
-  return async (c, next) => {
-    const address = limit > 0 ? remoteAddress(c.env) : undefined
-    if (address === undefined) return next()
-    const { count, resetAt } = await counter.hit(`as:ip:${address}`, WINDOW_MS)
-    if (count <= limit) return next()
-    const retryAfter = Math.max(1, Math.ceil((resetAt - context.nowMs()) / 1000))
-    // Audit the first refusal of a window only: a flood must not become a flood of audit rows.
-    if (count === limit + 1) {
-      const err = new ProtocolError('ERR_RATE_LIMITED', 'too many requests', {
-        rule: '#29',
-        detail: `more than ${limit} requests a minute from one address`,
-      })
-      await recordRefusal(context, AUDIT_ACTIONS.rateLimit, clientActor(undefined), err, {
-        requestId: c.get('requestId'),
-        data: { path: c.req.path },
-      })
-    }
-    return new Response(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'too many requests' }), {
-      status: 429,
-      headers: { ...NO_STORE_HEADERS, 'Content-Type': JSON_MEDIA_TYPE, 'Retry-After': String(retryAfter) },
+/** The 429 answer; the first refusal of a window is audited (a flood must not become a flood of audit rows). */
+async function refuse(context: RedemptionContext, c: Context<AppEnv>, refusal: RateLimitRefusal): Promise<Response> {
+  if (refusal.first) {
+    const who = refusal.scope === 'ip' ? 'address' : 'client'
+    const err = new ProtocolError('ERR_RATE_LIMITED', 'too many requests', {
+      rule: '#29',
+      detail: `more than ${refusal.limit} requests a minute from one ${who}`,
+    })
+    const clientId = refusal.scope === 'client' ? refusal.id : undefined
+    await recordRefusal(context, AUDIT_ACTIONS.rateLimit, clientActor(clientId), err, {
+      requestId: c.get('requestId'),
+      ...(clientId === undefined ? {} : { clientId }),
+      data: { path: c.req.path, scope: refusal.scope },
     })
   }
+  return rateLimitedResponse(refusal)
+}
+
+/** Middleware: the per-address limit; a no-op when it is off or the address is unknown. */
+export function limitByAddress(context: RedemptionContext, limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const address = limiter.limitOf('ip') > 0 ? clientAddress(c.env) : undefined
+    if (address === undefined) return next()
+    const refusal = await limiter.check('ip', address)
+    if (refusal === undefined) return next()
+    return refuse(context, c, refusal)
+  }
+}
+
+/** The per-client limit, for a request whose client has authenticated: the 429 answer, or undefined to go on. */
+export async function limitByClient(
+  context: RedemptionContext,
+  limiter: RateLimiter,
+  c: Context<AppEnv>,
+  clientId: string,
+): Promise<Response | undefined> {
+  const refusal = await limiter.check('client', clientId)
+  return refusal === undefined ? undefined : refuse(context, c, refusal)
 }

@@ -3,6 +3,8 @@
  * parameters refused), authenticate the client, check the grant request and any DPoP proof, then `redeemIdJag`.
  * @see spec/xaa-protocol.md 2(d); RFC 7523 2.1; RFC 9449 5; decision 8
  */
+
+import type { RateLimiter } from '@openxaa/ops'
 import {
   accessTokenResponse,
   GRANT_TYPE_JWT_DPOP,
@@ -19,6 +21,7 @@ import { AUDIT_ACTIONS, clientActor, recordRefusal } from '../audit.js'
 import { type AuthenticatedClient, authenticateClient } from '../client-auth/authenticate.js'
 import type { AppEnv, RedemptionContext } from '../context.js'
 import { redeemIdJag } from '../grants/jwt-bearer.js'
+import { limitByClient } from '../middleware/rate-limit.js'
 
 function claimedClientId(headers: Headers, form: OAuthForm | undefined): string | undefined {
   if (form === undefined) return undefined
@@ -29,8 +32,8 @@ function claimedClientId(headers: Headers, form: OAuthForm | undefined): string 
   }
 }
 
-/** The POST handler of the token endpoint. */
-export function tokenHandler(context: RedemptionContext) {
+/** The POST handler of the token endpoint; `limiter` limits each authenticated client. */
+export function tokenHandler(context: RedemptionContext, limiter: RateLimiter) {
   const { endpoints, clockSkew } = context.options
   return async (c: Context<AppEnv>) => {
     const requestId = c.get('requestId')
@@ -42,6 +45,9 @@ export function tokenHandler(context: RedemptionContext) {
     try {
       form = await readForm(c.req.raw, { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
       client = await authenticateClient(context, { headers, form })
+      // Per client, once it is known: a failed authentication counted against the address only.
+      const refused = await limitByClient(context, limiter, c, client.clientId)
+      if (refused !== undefined) return refused
       request = parseJwtBearerRequest(form)
       const proof = headers.get('dpop')
       if (proof !== null) {

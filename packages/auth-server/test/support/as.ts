@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { buildBasicAuthorization } from '@openxaa/protocol'
-import { type AuditEvent, openStore, type Store } from '@openxaa/store'
+import { type AuditEvent, openStore, type Store, type StoreOptions } from '@openxaa/store'
 import { type AuthServer, type AuthServerOptions, createAuthServer } from '../../src/index.js'
 
 export const KEK = randomBytes(32).toString('base64url')
@@ -37,13 +37,14 @@ export interface RunningAs {
   close(): Promise<void>
 }
 
-/** Starts an AS over `databaseUrl` with `options` (issuer filled in). */
+/** Starts an AS over `databaseUrl` with `options` (issuer filled in); `storeOptions` e.g. a PostgreSQL schema. */
 export async function startAs(
   databaseUrl: string,
   dir: string,
   options: Partial<AuthServerOptions> = {},
+  storeOptions: Partial<StoreOptions> = {},
 ): Promise<RunningAs> {
-  const store = await openStore({ url: databaseUrl, keyEncryptionKey: KEK, dataDir: dir })
+  const store = await openStore({ url: databaseUrl, keyEncryptionKey: KEK, dataDir: dir, ...storeOptions })
   const clock = new TestClock()
   let handler: ((request: Request, env?: unknown) => Promise<Response>) | undefined
   const node = await new Promise<Server>((resolve) => {

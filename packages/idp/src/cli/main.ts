@@ -34,6 +34,16 @@ function commandHelp(words: string): string {
       '',
       'Runs the IdP. Defaults: issuer http://localhost:<port>, tenant from OPENXAA_TENANT or "default".',
       'Cookie keys: OPENXAA_COOKIE_KEYS (comma-separated) or <data dir>/idp-cookie-keys, created on first start.',
+      'OPENXAA_TRUST_PROXY=true: behind a TLS-terminating proxy (X-Forwarded-*; the last X-Forwarded-For entry is',
+      '  the address rate limits count).',
+      'Rate limits (429 with Retry-After past them), per fixed minute:',
+      '  OPENXAA_RATE_LIMIT_PER_MINUTE             per address on /token, /token/revocation, /device/auth (default',
+      '                                            600, 0 = off)',
+      '  OPENXAA_RATE_LIMIT_PER_CLIENT_PER_MINUTE  token exchanges per authenticated client (default 3000, 0 = off)',
+      '  OPENXAA_REDIS_URL                         count in Redis (redis:// or rediss://), shared by every replica;',
+      '                                            else in the database on PostgreSQL, else in memory',
+      '  OPENXAA_REDIS_PREFIX                      key prefix (default openxaa:rl:)',
+      '  OPENXAA_REDIS_TIMEOUT_MS                  Redis deadline (default 500); Redis down or late = let through',
       GLOBAL,
     ].join('\n')
   }

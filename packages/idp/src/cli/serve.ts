@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import { operationsFromEnv } from '@openxaa/ops'
+import { operationsFromEnv, rateLimitOptionsFromEnv } from '@openxaa/ops'
 import type { Store } from '@openxaa/store'
 import { createIdp } from '../create.js'
 import type { CliIo } from './io.js'
@@ -38,6 +38,7 @@ export function cookieKeys(env: CliIo['env'], dataDir: string): string[] {
 /** Starts the IdP; resolves when the server listens, returns a stop function. */
 export async function startServer(store: Store, settings: ServeSettings, io: CliIo): Promise<() => Promise<void>> {
   const ops = operationsFromEnv('openxaa-idp', io.env)
+  const rateLimits = rateLimitOptionsFromEnv(io.env)
   const idp = await createIdp(
     { store, logger: ops.requestLogger, ...ops },
     {
@@ -45,6 +46,7 @@ export async function startServer(store: Store, settings: ServeSettings, io: Cli
       tenant: settings.tenant,
       cookieKeys: cookieKeys(io.env, settings.dataDir),
       trustProxy: io.env.OPENXAA_TRUST_PROXY === 'true',
+      ...rateLimits,
     },
   )
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -9,7 +9,6 @@
  * (`handleTokenExchange`).
  * @see ../../../../shared/spec/xaa-protocol.md 2(b), section 8.3 and 8.6
  */
-import { Readable } from 'node:stream'
 import type { HttpBindings } from '@hono/node-server'
 import {
   FORM_MEDIA_TYPE,
@@ -28,6 +27,7 @@ import type { IdpRuntime } from '../context.js'
 import { verifySecret } from '../directory/secrets.js'
 import { PROVIDER_ROUTES } from '../provider/configuration.js'
 import { handleTokenExchange } from '../token-exchange/handler.js'
+import { replayIncoming } from './replay-body.js'
 
 /** oidc-provider's own body limit: a larger body is left for it to refuse. */
 const BODY_LIMIT = 56 * 1024
@@ -43,30 +43,6 @@ async function readBody(incoming: Incoming, length: number): Promise<Buffer | un
     chunks.push(chunk as Buffer)
   }
   return received === length ? Buffer.concat(chunks, received) : undefined
-}
-
-/**
- * The request as oidc-provider must see it after this route read its body: the same socket, headers and URL, and
- * a body stream that yields the bytes read.
- */
-function replay(incoming: Incoming, body: Buffer | undefined): Incoming {
-  const copy = Readable.from(body === undefined ? [] : [body]) as unknown as Incoming
-  for (const name of [
-    'headers',
-    'rawHeaders',
-    'method',
-    'url',
-    'httpVersion',
-    'httpVersionMajor',
-    'httpVersionMinor',
-  ]) {
-    Object.defineProperty(copy, name, { value: incoming[name as keyof Incoming], writable: true, configurable: true })
-  }
-  for (const name of ['socket', 'connection']) {
-    Object.defineProperty(copy, name, { value: incoming.socket, writable: true, configurable: true })
-  }
-  Object.defineProperty(copy, 'complete', { value: true, writable: true, configurable: true })
-  return copy
 }
 
 const SECRET_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post']
@@ -119,7 +95,7 @@ export function tokenExchangeRoute(runtime: IdpRuntime): Hono<{ Bindings: HttpBi
       body = undefined
     }
     const pass = () => {
-      bindings.incoming = replay(incoming, body)
+      bindings.incoming = replayIncoming(incoming, body)
       return next()
     }
     if (body === undefined) return pass()
@@ -148,7 +124,7 @@ export function tokenExchangeRoute(runtime: IdpRuntime): Hono<{ Bindings: HttpBi
     })
     return new Response(JSON.stringify(answer.body), {
       status: answer.status,
-      headers: { ...NO_STORE_HEADERS, 'Content-Type': `${JSON_MEDIA_TYPE}; charset=utf-8` },
+      headers: { ...NO_STORE_HEADERS, 'Content-Type': `${JSON_MEDIA_TYPE}; charset=utf-8`, ...answer.headers },
     })
   })
   return app

@@ -6,6 +6,7 @@
  * @see ../../../../shared/spec/xaa-protocol.md 2(b), 2(c), checklist #1-#14, section 8.3
  */
 import { randomBytes } from 'node:crypto'
+import { rateLimitedAnswer } from '@openxaa/ops'
 import {
   buildTokenExchangeResponse,
   GRANT_TYPE_TOKEN_EXCHANGE,
@@ -22,6 +23,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
 import { IDP_KEY_PURPOSE } from '../provider/holder.js'
+import { limitByClient } from '../rate-limit.js'
 import { dpopThumbprint } from './dpop.js'
 import { evaluatePolicy } from './policy.js'
 import { parseExchange, type TokenExchangeForm } from './request.js'
@@ -173,15 +175,25 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
   }
 }
 
+/** What {@link handleTokenExchange} answers: status, JSON body, and headers beyond the JSON and no-store ones. */
+export interface ExchangeAnswer {
+  status: number
+  body: object
+  headers?: Record<string, string>
+}
+
 /**
  * Runs a token exchange for an authenticated client and audits it: the answer's status and JSON body. A refusal
- * is an OAuth error with its status; anything else (an audit that cannot be written) throws.
+ * is an OAuth error with its status; anything else (an audit that cannot be written) throws. The client's rate
+ * limit is checked first, here, so both paths that authenticate clients (the Hono route and oidc-provider) apply it.
  */
-export async function handleTokenExchange(
-  runtime: IdpRuntime,
-  input: ExchangeInput,
-): Promise<{ status: number; body: object }> {
+export async function handleTokenExchange(runtime: IdpRuntime, input: ExchangeInput): Promise<ExchangeAnswer> {
   const { clientId } = input
+  const limited = await limitByClient(runtime, clientId)
+  if (limited !== undefined) {
+    const { status, body, headers } = rateLimitedAnswer(limited)
+    return { status, body, headers: { 'Retry-After': headers['Retry-After']! } }
+  }
   const event: EventContext = { clientId, tenant: runtime.options.tenant }
   const actor = { type: 'client', id: clientId }
   let result: ExchangeResult
@@ -222,5 +234,6 @@ export function tokenExchangeHandler(runtime: IdpRuntime) {
     })
     ctx.status = answer.status
     ctx.body = answer.body
+    for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.set(name, value)
   }
 }

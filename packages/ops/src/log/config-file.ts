@@ -5,6 +5,7 @@
  * @see ../../../../docs/operations.md "Configuration"
  */
 import { readFileSync } from 'node:fs'
+import { RATE_LIMIT_SETTINGS } from '../rate-limit/options.js'
 
 /** Every setting a server command reads from its environment (and so may read from the file). */
 export const KNOWN_SETTINGS: readonly string[] = [
@@ -19,6 +20,7 @@ export const KNOWN_SETTINGS: readonly string[] = [
   'OPENXAA_LOG_LEVEL',
   'OPENXAA_MAX_IN_FLIGHT',
   'PORT',
+  ...RATE_LIMIT_SETTINGS,
 ]
 
 /**

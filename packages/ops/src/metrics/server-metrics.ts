@@ -25,6 +25,10 @@ export interface ServerMetrics {
   readonly jwksFetches: Counter
   /** `openxaa_database_errors_total` */
   readonly databaseErrors: Counter
+  /** `openxaa_rate_limited_total{scope}`: requests answered 429, by `ip` or `client`. */
+  readonly rateLimited: Counter
+  /** `openxaa_rate_limit_errors_total{backend}`: requests let through because the shared counter failed. */
+  readonly rateLimitErrors: Counter
 }
 
 /** Builds the families on a fresh registry (or the one given). */
@@ -40,6 +44,11 @@ export function createServerMetrics(registry = new MetricsRegistry()): ServerMet
     replayHits: registry.counter('openxaa_replay_hits_total', 'ID-JAG jti values presented again.'),
     jwksFetches: registry.counter('openxaa_jwks_fetches_total', 'Remote JWKS fetches, by result.'),
     databaseErrors: registry.counter('openxaa_database_errors_total', 'Requests that failed on a database error.'),
+    rateLimited: registry.counter('openxaa_rate_limited_total', 'Requests refused with 429, by limit scope.'),
+    rateLimitErrors: registry.counter(
+      'openxaa_rate_limit_errors_total',
+      'Requests let through unlimited because the rate-limit counter failed, by backend.',
+    ),
   }
   registry.gauge('process_resident_memory_bytes', 'Resident set size in bytes.', () => process.memoryUsage().rss)
   registry.gauge('process_heap_used_bytes', 'V8 heap in use, bytes.', () => process.memoryUsage().heapUsed)
