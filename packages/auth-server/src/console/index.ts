@@ -6,11 +6,12 @@
  * Strict CSP, no inline script or style, a CSRF token on every POST.
  * @see ../../README.md "Console"
  */
+import { readPostedForm, securityHeaders } from '@openxaa/console-ui'
 import { Hono } from 'hono'
 import { toAdminError } from '../admin/errors.js'
 import { createAdminService } from '../admin/service.js'
 import type { AppEnv, RedemptionContext } from '../context.js'
-import { assetRoutes } from './assets/index.js'
+import { assets } from './assets/index.js'
 import { auditRoutes } from './audit.js'
 import { clientRoutes } from './clients.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
@@ -21,9 +22,8 @@ import { errorPage } from './respond.js'
 import { checkCsrf, clearSession, newSession, readSession, writeSession } from './session.js'
 import { signInRoutes } from './sign-in.js'
 
-/** The Content-Security-Policy of every console answer. */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+/** The Content-Security-Policy of every console answer (console-ui). */
+export { CONSOLE_CSP } from '@openxaa/console-ui'
 
 const MAX_FORM_BYTES = 64 * 1024
 
@@ -39,15 +39,8 @@ export function consoleRoutes(context: RedemptionContext): Hono<AppEnv> {
   const all = `${base}/*`
   const app = new Hono<ConsoleEnv>()
 
-  app.use(all, async (c, next) => {
-    await next()
-    c.header('Content-Security-Policy', CONSOLE_CSP)
-    c.header('X-Frame-Options', 'DENY')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'same-origin')
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
-  })
-  assetRoutes(app, base)
+  app.use(all, securityHeaders())
+  assets.mount(app, base)
 
   app.use(all, async (c, next) => {
     const now = context.nowSeconds()
@@ -58,9 +51,7 @@ export function consoleRoutes(context: RedemptionContext): Hono<AppEnv> {
     }
     c.set('session', session)
     if (c.req.method !== 'POST') return next()
-    const type = c.req.header('content-type') ?? ''
-    const text = /^application\/x-www-form-urlencoded\b/i.test(type) ? await c.req.text() : ''
-    const form = new URLSearchParams(text.length <= MAX_FORM_BYTES ? text : '')
+    const form = await readPostedForm(c, MAX_FORM_BYTES)
     if (!checkCsrf(deps.cookies.keys, session, form.get('csrf'))) {
       await context.store.audit
         .append({

@@ -3,8 +3,8 @@
  * The AS console's page frame: title, the hashed style sheet and script (the CSP forbids inline ones), a skip link,
  * the top bar with sign-out, the side navigation with the current page marked, and flash messages in a live region.
  */
+import { type Flash, FlashRegion } from '@openxaa/console-ui'
 import type { Child } from 'hono/jsx'
-import type { Flash } from './session.js'
 
 const NAV = [
   { key: 'organizations', label: 'Organizations and trusts', path: '' },
@@ -29,22 +29,6 @@ export interface LayoutProps {
 /** The complete page. */
 export function Layout(props: LayoutProps) {
   const { base } = props
-  const flash = (
-    <div id="flash" role="status" aria-live="polite">
-      {props.flash && (
-        <div class={`flash flash-${props.flash.kind}`}>
-          <p>{props.flash.text}</p>
-          {props.flash.details && props.flash.details.length > 0 && (
-            <ul>
-              {props.flash.details.map((d) => (
-                <li>{d}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </div>
-  )
   return (
     <html lang="en">
       <head>
@@ -86,13 +70,13 @@ export function Layout(props: LayoutProps) {
               </ul>
             </nav>
             <main id="main" tabindex={-1}>
-              {flash}
+              <FlashRegion flash={props.flash} />
               {props.children}
             </main>
           </div>
         ) : (
           <main id="main" tabindex={-1}>
-            {flash}
+            <FlashRegion flash={props.flash} />
             {props.children}
           </main>
         )}

@@ -3,8 +3,10 @@
  * Console sign-in with an admin API key (the resource AS has no user directory): the key is checked like the admin
  * API checks it, then exchanged for a signed session cookie that names the key's id. Every attempt is audited.
  */
+
+import { Csrf } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
-import { Csrf } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
 import { clearSession, newSession, writeSession } from './session.js'

@@ -6,6 +6,7 @@
  * "My AI connections".
  * @see ../../README.md "Console", ../../../../docs/console.md
  */
+import { readPostedForm, securityHeaders } from '@openxaa/console-ui'
 import { Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { adminContext } from '../admin/api/index.js'
@@ -14,7 +15,7 @@ import type { IdpEnv } from '../app.js'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
 import { applicationRoutes } from './applications.js'
-import { assetRoutes } from './assets/index.js'
+import { assets } from './assets/index.js'
 import { auditRoutes } from './audit.js'
 import { blockRoutes } from './blocks.js'
 import { clientRoutes } from './clients.js'
@@ -32,9 +33,8 @@ import { userRoutes } from './users.js'
 /** Where the console lives, below the issuer. */
 export const CONSOLE_PATH = '/console'
 
-/** The Content-Security-Policy of every console answer. */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+/** The Content-Security-Policy of every console answer (console-ui). */
+export { CONSOLE_CSP } from '@openxaa/console-ui'
 
 const MAX_FORM_BYTES = 256 * 1024
 
@@ -51,15 +51,8 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
   // `${base}/*` also matches `${base}` itself.
   const all = `${base}/*`
 
-  app.use(all, async (c, next) => {
-    await next()
-    c.header('Content-Security-Policy', CONSOLE_CSP)
-    c.header('X-Frame-Options', 'DENY')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'same-origin')
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
-  })
-  assetRoutes(app, base)
+  app.use(all, securityHeaders())
+  assets.mount(app, base)
 
   // Every browser has a session (anonymous until sign-in): the CSRF token of the sign-in form is bound to it too.
   app.use(all, async (c, next) => {
@@ -70,11 +63,7 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
     }
     c.set('session', session)
     if (c.req.method !== 'POST') return next()
-    const type = c.req.header('content-type') ?? ''
-    const length = Number(c.req.header('content-length') ?? '0')
-    const text =
-      /^application\/x-www-form-urlencoded\b/i.test(type) && length <= MAX_FORM_BYTES ? await c.req.text() : ''
-    const form = new URLSearchParams(text.length <= MAX_FORM_BYTES ? text : '')
+    const form = await readPostedForm(c, MAX_FORM_BYTES)
     if (!checkCsrf(deps.cookies.keys, session, form.get('csrf'))) {
       await recordQuietly(runtime.store.audit, runtime.logger, {
         actor: { type: session.uid === undefined ? 'anonymous' : 'user', id: session.uid ?? 'browser' },

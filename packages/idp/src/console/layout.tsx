@@ -4,8 +4,8 @@
  * them), a skip link, the top bar with the signed-in user and sign-out, the side navigation with the current page
  * marked, and the flash message in a live region.
  */
+import { type Flash, FlashRegion } from '@openxaa/console-ui'
 import type { Child } from 'hono/jsx'
-import type { Flash } from './flash.js'
 
 /** A navigation entry: its key (matched by `active`), label and path. */
 interface NavItem {
@@ -39,26 +39,6 @@ export interface LayoutProps {
   csrf?: string
   flash?: Flash | undefined
   children?: Child
-}
-
-function FlashRegion({ flash }: { flash: Flash | undefined }) {
-  // The live region exists on every page so that screen readers announce a message when one arrives.
-  return (
-    <div id="flash" role="status" aria-live="polite">
-      {flash && (
-        <div class={`flash flash-${flash.kind}`}>
-          <p>{flash.text}</p>
-          {flash.details && flash.details.length > 0 && (
-            <ul>
-              {flash.details.map((d) => (
-                <li>{d}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </div>
-  )
 }
 
 /** The complete page. */

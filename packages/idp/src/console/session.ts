@@ -5,9 +5,12 @@
  * synchronizer token derived from the session id: a form from another session, or a forged one, does not carry it.
  * The user's status and roles are read from the directory on every request, so disabling a user ends their session.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { type ConsoleCookies, type CookieSettings, consoleCookies } from '@openxaa/console-ui'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+
+export type { CookieSettings }
 
 /** The console session cookie. */
 export const SESSION_COOKIE = 'openxaa_console'
@@ -15,6 +18,11 @@ export const SESSION_COOKIE = 'openxaa_console'
 export const SESSION_LIFETIME = 8 * 3600
 /** A not-yet-signed-in session (it only carries the sign-in form's CSRF token). */
 const ANONYMOUS_LIFETIME = 3600
+
+const cookies: ConsoleCookies = consoleCookies({ label: 'openxaa-console', flashCookie: 'openxaa_console_flash' })
+
+/** Flash messages across a POST-redirect-GET (console-ui). */
+export const { setFlash, takeFlash } = cookies
 
 /** What the cookie says. */
 export interface ConsoleSession {
@@ -26,64 +34,21 @@ export interface ConsoleSession {
   exp: number
 }
 
-/** Where and how the cookie is set. */
-export interface CookieSettings {
-  keys: readonly string[]
-  path: string
-  secure: boolean
-}
-
-function mac(key: string, purpose: string, value: string): string {
-  return createHmac('sha256', key).update(`openxaa-console\0${purpose}\0${value}`).digest('base64url')
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
-
-/** Signs `value` for `purpose` with the first key: `value.mac`. */
-export function seal(keys: readonly string[], purpose: string, value: string): string {
-  return `${value}.${mac(keys[0]!, purpose, value)}`
-}
-
-/** The value of a sealed string when any key verifies it; undefined otherwise. */
-export function unseal(keys: readonly string[], purpose: string, sealed: string | undefined): string | undefined {
-  if (sealed === undefined) return undefined
-  const dot = sealed.lastIndexOf('.')
-  if (dot <= 0) return undefined
-  const value = sealed.slice(0, dot)
-  const tag = sealed.slice(dot + 1)
-  return keys.some((key) => sameText(mac(key, purpose, value), tag)) ? value : undefined
-}
-
-function parse(value: string | undefined, nowSeconds: number): ConsoleSession | undefined {
-  if (value === undefined) return undefined
-  try {
-    const s = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<ConsoleSession>
-    if (typeof s.sid !== 'string' || !/^[A-Za-z0-9_-]{32}$/.test(s.sid)) return undefined
-    if (typeof s.exp !== 'number' || s.exp <= nowSeconds) return undefined
-    if (s.uid !== undefined && typeof s.uid !== 'string') return undefined
-    return { sid: s.sid, exp: s.exp, ...(s.uid === undefined ? {} : { uid: s.uid }) }
-  } catch {
-    return undefined
-  }
-}
-
 /** The session the browser presents, if its signature verifies and it has not expired. */
 export function readSession(c: Context, settings: CookieSettings, nowSeconds: number): ConsoleSession | undefined {
-  return parse(unseal(settings.keys, 'session', getCookie(c, SESSION_COOKIE)), nowSeconds)
+  const s = cookies.unseal(settings.keys, 'session', getCookie(c, SESSION_COOKIE)) as
+    | Partial<ConsoleSession>
+    | undefined
+  if (typeof s?.sid !== 'string' || !/^[A-Za-z0-9_-]{32}$/.test(s.sid)) return undefined
+  if (typeof s.exp !== 'number' || s.exp <= nowSeconds) return undefined
+  if (s.uid !== undefined && typeof s.uid !== 'string') return undefined
+  return { sid: s.sid, exp: s.exp, ...(s.uid === undefined ? {} : { uid: s.uid }) }
 }
 
 /** Writes a session cookie: HttpOnly, SameSite=Lax, Secure on https, scoped to the console's path. */
 export function writeSession(c: Context, settings: CookieSettings, session: ConsoleSession, nowSeconds: number): void {
-  const value = Buffer.from(JSON.stringify(session)).toString('base64url')
-  setCookie(c, SESSION_COOKIE, seal(settings.keys, 'session', value), {
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: settings.secure,
-    path: settings.path,
+  setCookie(c, SESSION_COOKIE, cookies.seal(settings.keys, 'session', session), {
+    ...cookies.attributes(settings),
     maxAge: Math.max(0, session.exp - nowSeconds),
   })
 }
@@ -98,16 +63,15 @@ export function newSession(nowSeconds: number, uid?: string): ConsoleSession {
 
 /** Removes the session cookie. */
 export function clearSession(c: Context, settings: CookieSettings): void {
-  deleteCookie(c, SESSION_COOKIE, { path: settings.path, secure: settings.secure, httpOnly: true, sameSite: 'Lax' })
+  deleteCookie(c, SESSION_COOKIE, cookies.attributes(settings))
 }
 
 /** The CSRF token of a session: every POST form carries it. */
 export function csrfToken(keys: readonly string[], session: ConsoleSession): string {
-  return mac(keys[0]!, 'csrf', session.sid)
+  return cookies.csrfToken(keys, session.sid)
 }
 
 /** True when `token` is the CSRF token of `session` (under any cookie key). */
 export function checkCsrf(keys: readonly string[], session: ConsoleSession | undefined, token: string | null): boolean {
-  if (session === undefined || token === null) return false
-  return keys.some((key) => sameText(mac(key, 'csrf', session.sid), token))
+  return cookies.checkCsrf(keys, session?.sid, token)
 }

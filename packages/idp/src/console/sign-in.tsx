@@ -4,11 +4,13 @@
  * unknown username, one generic message), active users only, every attempt audited. Signing in issues a new session
  * id; signing out removes the cookie. Administrators land on the overview, everyone else on "My AI connections".
  */
+
+import { Csrf } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import { verifyPassword } from '../directory/password.js'
-import { Csrf } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
 import { clearSession, newSession, writeSession } from './session.js'
