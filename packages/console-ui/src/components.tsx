@@ -212,3 +212,80 @@ export function FlashRegion({ flash }: { flash: Flash | undefined }) {
     </div>
   )
 }
+
+/** A side navigation entry: its key (matched by `active`), label and path below the console's base. */
+export interface NavItem {
+  key: string
+  label: string
+  path: string
+}
+
+/**
+ * The page frame of a console: language, title, the hashed style sheet and script (no inline style or script: the
+ * CSP forbids them), a skip link, the top bar (brand and, when signed in, `who`), the side navigation with the
+ * current page marked (signed in only), and the flash message in a live region.
+ */
+export function ConsoleFrame(props: {
+  /** The document title. */
+  title: string
+  assets: { css: string; js: string }
+  /** Where the brand links to. */
+  home: string
+  brand: Child
+  /** Signed in: the top bar's right side. */
+  who?: Child
+  /** Signed in: the side navigation, with `base` before each path; `after` ends its list. */
+  nav?: { base: string; items: readonly NavItem[]; active?: string | undefined; after?: Child } | undefined
+  flash?: Flash | undefined
+  children?: Child
+}) {
+  const { nav } = props
+  const main = (
+    <main id="main" tabindex={-1}>
+      <FlashRegion flash={props.flash} />
+      {props.children}
+    </main>
+  )
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="same-origin" />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href={props.assets.css} />
+        <script src={props.assets.js} defer />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to main content
+        </a>
+        <header class="topbar">
+          <a class="brand" href={props.home}>
+            {props.brand}
+          </a>
+          {props.who}
+        </header>
+        {nav ? (
+          <div class="shell">
+            <nav class="sidenav" aria-label="Console">
+              <ul>
+                {nav.items.map((item) => (
+                  <li>
+                    <a href={`${nav.base}${item.path}`} aria-current={nav.active === item.key ? 'page' : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+                {nav.after}
+              </ul>
+            </nav>
+            {main}
+          </div>
+        ) : (
+          main
+        )}
+      </body>
+    </html>
+  )
+}

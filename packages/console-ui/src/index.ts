@@ -3,11 +3,13 @@ export { type ConsoleAssets, consoleAssets } from './assets.js'
 export {
   Badge,
   Checkboxes,
+  ConsoleFrame,
   Csrf,
   DecisionBadge,
   Empty,
   Field,
   FlashRegion,
+  type NavItem,
   PageHead,
   PostButton,
   Select,
