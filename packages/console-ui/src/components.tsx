@@ -213,6 +213,18 @@ export function FlashRegion({ flash }: { flash: Flash | undefined }) {
   )
 }
 
+/** The top bar's sign-out button (a POST with the CSRF token: signing someone out is a state change too). */
+export function SignOut({ action, csrf }: { action: string; csrf: string | undefined }) {
+  return (
+    <form class="inline" method="post" action={action}>
+      <input type="hidden" name="csrf" value={csrf} />
+      <button class="btn btn-secondary" type="submit">
+        Sign out
+      </button>
+    </form>
+  )
+}
+
 /** A side navigation entry: its key (matched by `active`), label and path below the console's base. */
 export interface NavItem {
   key: string

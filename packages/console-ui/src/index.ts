@@ -13,6 +13,7 @@ export {
   PageHead,
   PostButton,
   Select,
+  SignOut,
   StatusBadge,
   Time,
 } from './components.js'

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 /** The AS console's page: the shared frame (console-ui) with sign-out in the top bar and the AS's navigation. */
-import { ConsoleFrame, type Flash, type NavItem } from '@openxaa/console-ui'
+import { ConsoleFrame, type Flash, type NavItem, SignOut } from '@openxaa/console-ui'
 import type { Child } from 'hono/jsx'
 
 const NAV: readonly NavItem[] = [
@@ -36,16 +36,7 @@ export function Layout(props: LayoutProps) {
           OpenXAA <span>resource AS console · {props.issuer}</span>
         </>
       }
-      who={
-        props.signedIn && (
-          <form class="inline" method="post" action={`${base}/sign-out`}>
-            <input type="hidden" name="csrf" value={props.csrf} />
-            <button class="btn btn-secondary" type="submit">
-              Sign out
-            </button>
-          </form>
-        )
-      }
+      who={props.signedIn && <SignOut action={`${base}/sign-out`} csrf={props.csrf} />}
       nav={props.signedIn ? { base, items: NAV, active: props.active } : undefined}
       flash={props.flash}
     >

@@ -3,7 +3,7 @@
  * The IdP console's page: the shared frame (console-ui) with the signed-in user and sign-out in the top bar, the
  * administrators' navigation, and "My AI connections" for everyone.
  */
-import { ConsoleFrame, type Flash, type NavItem } from '@openxaa/console-ui'
+import { ConsoleFrame, type Flash, type NavItem, SignOut } from '@openxaa/console-ui'
 import type { Child } from 'hono/jsx'
 
 const ADMIN_NAV: NavItem[] = [
@@ -52,12 +52,7 @@ export function Layout(props: LayoutProps) {
             <span>
               Signed in as <strong>{user.name}</strong>
             </span>
-            <form class="inline" method="post" action={`${base}/sign-out`}>
-              <input type="hidden" name="csrf" value={props.csrf} />
-              <button class="btn btn-secondary" type="submit">
-                Sign out
-              </button>
-            </form>
+            <SignOut action={`${base}/sign-out`} csrf={props.csrf} />
           </div>
         )
       }
