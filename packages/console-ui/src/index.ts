@@ -36,4 +36,5 @@ export {
   securityHeaders,
 } from './http.js'
 export { CONSOLE_JS } from './script.js'
+export { type ConsoleSession, type ConsoleSessions, consoleSessions, sessionAndCsrf } from './session.js'
 export { type ConsoleBrand, consoleStyle } from './style.js'

@@ -2,12 +2,15 @@ import { Hono } from 'hono'
 import { expect, test } from 'vitest'
 import {
   CONSOLE_CSP,
+  type ConsoleSession,
   consoleAssets,
   consoleCookies,
+  consoleSessions,
   consoleStyle,
   PostButton,
   readPostedForm,
   securityHeaders,
+  sessionAndCsrf,
   Time,
 } from '../src/index.js'
 
@@ -109,4 +112,79 @@ test('a time without `now` is absolute, with `now` relative', () => {
   expect(String(Time({ ms }))).toContain('2026-01-31</span> <span class="nowrap">14:05 UTC')
   expect(String(Time({ ms, now: ms + 180_000 }))).toContain('3 min ago')
   expect(String(Time({ ms: null }))).toContain('never')
+})
+
+test('sessions: a written session reads back until it expires; anonymous and signed-in lifetimes differ', async () => {
+  const sessions = consoleSessions({
+    cookie: 's',
+    flashCookie: 'f',
+    label: 'test',
+    who: 'uid',
+    lifetime: 100,
+    anonymousLifetime: 10,
+  })
+  const settings = { keys: KEYS, path: '/console', secure: true }
+  const anonymous = sessions.create(1000)
+  const alice = sessions.create(1000, 'alice')
+  expect(anonymous).toMatchObject({ exp: 1010 })
+  expect(anonymous.uid).toBeUndefined()
+  expect(alice).toMatchObject({ uid: 'alice', exp: 1100 })
+  expect(alice.sid).not.toBe(anonymous.sid)
+  const app = new Hono()
+  app.get('/write', (c) => {
+    sessions.write(c, settings, alice, 1000)
+    return c.text('ok')
+  })
+  app.get('/read/:now', (c) => c.json(sessions.read(c, settings, Number(c.req.param('now'))) ?? null))
+  const cookie = (await app.request('/write')).headers.get('set-cookie') ?? ''
+  expect(cookie).toMatch(/HttpOnly/)
+  expect(cookie).toMatch(/SameSite=Lax/)
+  expect(cookie).toMatch(/Secure/)
+  const pair = cookie.split(';')[0]!
+  expect(await (await app.request('/read/1099', { headers: { cookie: pair } })).json()).toEqual(alice)
+  expect(await (await app.request('/read/1100', { headers: { cookie: pair } })).json()).toBeNull()
+})
+
+test('sessionAndCsrf: a POST without the session CSRF token reaches onForgery and never the handler', async () => {
+  const sessions = consoleSessions({
+    cookie: 's',
+    flashCookie: 'f',
+    label: 'test',
+    who: 'kid',
+    lifetime: 100,
+    anonymousLifetime: 10,
+  })
+  const settings = { keys: KEYS, path: '/', secure: false }
+  let handled = 0
+  const app = new Hono<{ Variables: { session: ConsoleSession<'kid'>; form: URLSearchParams } }>()
+  app.use(
+    '*',
+    sessionAndCsrf({
+      sessions,
+      settings,
+      nowSeconds: () => 1000,
+      maxFormBytes: 1024,
+      onForgery: async (c) => c.text('forged', 403),
+    }),
+  )
+  app.get('/', (c) => c.text(sessions.csrfToken(KEYS, c.var.session)))
+  app.post('/', (c) => {
+    handled++
+    return c.text(c.var.form.get('x') ?? '')
+  })
+  const first = await app.request('/')
+  const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0]!
+  const token = await first.text()
+  const post = (body: string, withCookie = true) =>
+    app.request('/', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(withCookie ? { cookie } : {}) },
+    })
+  expect((await post('x=1')).status).toBe(403)
+  expect((await post(`x=1&csrf=${idp.csrfToken(KEYS, 'another-session')}`)).status).toBe(403)
+  expect((await post(`x=1&csrf=${token}`, false)).status).toBe(403) // a fresh session: the token is not its own
+  expect(handled).toBe(0)
+  const ok = await post(`x=1&csrf=${token}`)
+  expect([ok.status, await ok.text(), handled]).toEqual([200, '1', 1])
 })

@@ -7,7 +7,7 @@ import { toAdminError } from '../admin/errors.js'
 import { assets } from './assets/index.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { Layout } from './layout.js'
-import { csrfToken, setFlash, takeFlash } from './session.js'
+import { sessions } from './session.js'
 
 export { field, fields } from '@openxaa/console-ui'
 
@@ -16,7 +16,7 @@ type C = Context<ConsoleEnv>
 /** This session's CSRF token. */
 export function csrfOf(c: C, deps: ConsoleDeps): string {
   const session = c.get('session') as ConsoleEnv['Variables']['session'] | undefined
-  return session === undefined ? '' : csrfToken(deps.cookies.keys, session)
+  return session === undefined ? '' : sessions.csrfToken(deps.cookies.keys, session)
 }
 
 /** Renders a page. */
@@ -34,7 +34,7 @@ export function render(
       active={page.active}
       signedIn={c.get('adminKeyId') !== undefined}
       csrf={csrfOf(c, deps)}
-      flash={takeFlash(c, deps.cookies)}
+      flash={sessions.takeFlash(c, deps.cookies)}
     >
       {page.body}
     </Layout>
@@ -44,7 +44,7 @@ export function render(
 
 /** Redirects (303) to `to` below the console with a message. */
 export function done(c: C, deps: ConsoleDeps, to: string, flash: Flash): Response {
-  setFlash(c, deps.cookies, flash)
+  sessions.setFlash(c, deps.cookies, flash)
   return c.redirect(`${deps.base}${to}`, 303)
 }
 

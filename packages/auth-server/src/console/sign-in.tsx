@@ -9,7 +9,7 @@ import type { Hono } from 'hono'
 
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
-import { clearSession, newSession, writeSession } from './session.js'
+import { sessions } from './session.js'
 
 function SignInForm({ action, csrf, error }: { action: string; csrf: string; error?: string }) {
   return (
@@ -74,12 +74,12 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     })
     const now = context.nowSeconds()
     // A new session id at sign-in: one planted before is worth nothing after.
-    writeSession(c, deps.cookies, newSession(now, apiKey.id), now)
+    sessions.write(c, deps.cookies, sessions.create(now, apiKey.id), now)
     return c.redirect(base, 303)
   })
 
   app.post(`${base}/sign-out`, (c) => {
-    clearSession(c, deps.cookies)
+    sessions.clear(c, deps.cookies)
     return c.redirect(action, 303)
   })
 }

@@ -6,8 +6,8 @@
  * "My AI connections".
  * @see ../../README.md "Console", ../../../../docs/console.md
  */
-import { readPostedForm, securityHeaders } from '@openxaa/console-ui'
-import { Hono } from 'hono'
+import { securityHeaders, sessionAndCsrf } from '@openxaa/console-ui'
+import { type Context, Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { adminContext } from '../admin/api/index.js'
 import { toAdminError } from '../admin/errors.js'
@@ -26,7 +26,7 @@ import { keyRoutes } from './keys.js'
 import { meRoutes } from './me.js'
 import { overviewRoutes } from './overview.js'
 import { errorPage } from './respond.js'
-import { checkCsrf, clearSession, newSession, readSession, writeSession } from './session.js'
+import { sessions } from './session.js'
 import { signInRoutes } from './sign-in.js'
 import { userRoutes } from './users.js'
 
@@ -37,6 +37,7 @@ export const CONSOLE_PATH = '/console'
 export { CONSOLE_CSP } from '@openxaa/console-ui'
 
 const MAX_FORM_BYTES = 256 * 1024
+const FORM_EXPIRED = 'This form has expired or did not come from this console. Reload the page and try again.'
 
 /** The console routes. */
 export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
@@ -55,35 +56,27 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
   assets.mount(app, base)
 
   // Every browser has a session (anonymous until sign-in): the CSRF token of the sign-in form is bound to it too.
-  app.use(all, async (c, next) => {
-    let session = readSession(c, deps.cookies, seconds())
-    if (session === undefined) {
-      session = newSession(seconds())
-      writeSession(c, deps.cookies, session, seconds())
-    }
-    c.set('session', session)
-    if (c.req.method !== 'POST') return next()
-    const form = await readPostedForm(c, MAX_FORM_BYTES)
-    if (!checkCsrf(deps.cookies.keys, session, form.get('csrf'))) {
-      await recordQuietly(runtime.store.audit, runtime.logger, {
-        actor: { type: session.uid === undefined ? 'anonymous' : 'user', id: session.uid ?? 'browser' },
-        action: AUDIT_ACTIONS.consoleCsrf,
-        decision: 'deny',
-        reason: 'ERR_CSRF',
-        detail: `console form without a valid CSRF token: ${c.req.method} ${c.req.path}`,
-        ...(session.uid === undefined ? {} : { userId: session.uid }),
-      })
-      return errorPage(
-        c,
-        deps,
-        403,
-        'Form expired',
-        'This form has expired or did not come from this console. Reload the page and try again.',
-      )
-    }
-    c.set('form', form)
-    return next()
-  })
+  app.use(
+    all,
+    sessionAndCsrf({
+      sessions,
+      settings: deps.cookies,
+      nowSeconds: seconds,
+      maxFormBytes: MAX_FORM_BYTES,
+      async onForgery(plain, session) {
+        const c = plain as Context<ConsoleEnv> // this console's variables (requestId, user…)
+        await recordQuietly(runtime.store.audit, runtime.logger, {
+          actor: { type: session.uid === undefined ? 'anonymous' : 'user', id: session.uid ?? 'browser' },
+          action: AUDIT_ACTIONS.consoleCsrf,
+          decision: 'deny',
+          reason: 'ERR_CSRF',
+          detail: `console form without a valid CSRF token: ${c.req.method} ${c.req.path}`,
+          ...(session.uid === undefined ? {} : { userId: session.uid }),
+        })
+        return errorPage(c, deps, 403, 'Form expired', FORM_EXPIRED)
+      },
+    }),
+  )
 
   signInRoutes(app, deps)
 
@@ -92,7 +85,7 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
     const uid = c.var.session.uid
     const user = uid === undefined ? undefined : await runtime.store.idp.users.get(uid)
     if (user === undefined || user.status !== 'active') {
-      if (uid !== undefined) clearSession(c, deps.cookies)
+      if (uid !== undefined) sessions.clear(c, deps.cookies)
       const target = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : ''
       return c.redirect(`${base}/sign-in${target}`, 303)
     }

@@ -11,7 +11,7 @@ import { toAdminError } from '../admin/errors.js'
 import { assets } from './assets/index.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { Layout } from './layout.js'
-import { csrfToken, setFlash, takeFlash } from './session.js'
+import { sessions } from './session.js'
 
 export { field, fields, type Outcome } from '@openxaa/console-ui'
 
@@ -20,7 +20,7 @@ type C = Context<ConsoleEnv>
 /** The CSRF token of this request's session. */
 export function csrfOf(c: C, deps: ConsoleDeps): string {
   const session = c.get('session') as ConsoleEnv['Variables']['session'] | undefined
-  return session === undefined ? '' : csrfToken(deps.cookies.keys, session)
+  return session === undefined ? '' : sessions.csrfToken(deps.cookies.keys, session)
 }
 
 /** Renders a page in the layout. */
@@ -39,7 +39,7 @@ export function render(
       active={page.active}
       user={user && { name: user.name ?? user.username, admin: user.roles.includes(ADMIN_ROLE) }}
       csrf={csrfOf(c, deps)}
-      flash={takeFlash(c, deps.cookies)}
+      flash={sessions.takeFlash(c, deps.cookies)}
     >
       {page.body}
     </Layout>
@@ -49,7 +49,7 @@ export function render(
 
 /** Redirects (303) to `to` below the console, leaving a message for that page. */
 export function done(c: C, deps: ConsoleDeps, to: string, flash: Flash): Response {
-  setFlash(c, deps.cookies, flash)
+  sessions.setFlash(c, deps.cookies, flash)
   return c.redirect(`${deps.base}${to}`, 303)
 }
 
