@@ -4,7 +4,8 @@ import { join, relative } from 'node:path'
 import { expect, test } from 'vitest'
 
 // Checks the layering of shared/architecture.md on every import of every package's sources:
-// protocol <- store <- servers; nothing imports upward, no server imports another, no deep imports.
+// protocol <- store <- servers; nothing imports upward, no server imports another, no deep imports. Beside them, used
+// by servers and importing none: ops (operational HTTP pieces) and console-ui (what the two consoles share).
 const root = join(import.meta.dirname, '..')
 const SERVERS = ['@openxaa/idp', '@openxaa/auth-server', '@openxaa/resource-server', '@openxaa/client']
 
@@ -14,6 +15,8 @@ const ALLOWED: Record<string, (specifier: string) => boolean> = {
   store: (s) => ['@openxaa/protocol', 'kysely', 'better-sqlite3', 'pg', '@electric-sql/pglite'].includes(s),
   // Operational HTTP pieces shared by the servers: below them, above nothing of ours.
   ops: (s) => s === 'hono' || s === 'ioredis',
+  // What the IdP and resource AS consoles share: likewise below the servers, above nothing of ours.
+  'console-ui': (s) => s === 'hono',
 }
 const serverRule = (self: string) => (s: string) => !SERVERS.includes(s) || s === self
 
@@ -56,6 +59,14 @@ test.each(packages)('packages/%s/src imports only what its layer allows', (pkg) 
     }
   }
   expect(violations).toEqual([])
+})
+
+test('console-ui is used by the two consoles only', () => {
+  const users = packages.filter((pkg) => {
+    const manifest = JSON.parse(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8'))
+    return Object.hasOwn(manifest.dependencies ?? {}, '@openxaa/console-ui')
+  })
+  expect(users.sort()).toEqual(['auth-server', 'idp'])
 })
 
 test('protocol depends on jose alone', () => {

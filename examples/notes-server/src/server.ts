@@ -1,16 +1,8 @@
-import { createMcpHandler, McpServer } from '@modelcontextprotocol/server'
-import { createServerMetrics, healthRoutes, type JsonLogger, observe, type ServerMetrics } from '@openxaa/ops'
-import {
-  createResourceServer,
-  type McpAuthInfo,
-  type ResourceServer,
-  requireToolScopes,
-  type ToolScopes,
-} from '@openxaa/resource-server'
-import { type AuthEnv, protectedResourceMetadata, requireAuth } from '@openxaa/resource-server/hono'
-import { Hono } from 'hono'
+import { McpServer } from '@modelcontextprotocol/server'
+import { createMcpExample, type McpExample, type McpExampleOptions, ownerOf, text } from '@openxaa/example-mcp-kit'
+import type { ToolScopes } from '@openxaa/resource-server'
 import * as z from 'zod'
-import { type NotesStore, type Owner, openNotesStore } from './store.js'
+import { type NotesStore, openNotesStore } from './store.js'
 
 /** Every scope the notes server knows (its PRM `scopes_supported`). */
 export const NOTES_SCOPES = ['notes.read', 'notes.write'] as const
@@ -24,39 +16,13 @@ export const NOTES_TOOL_SCOPES: ToolScopes = {
 }
 
 /** Settings of {@link createNotesServer}. */
-export interface NotesServerOptions {
-  /** The MCP endpoint URL, which is also the resource identifier tokens must be issued for. */
-  resource: string
-  /** The issuer of the resource authorization server that protects this server. */
-  authorizationServer: string
-  /** Default: the `jwks_uri` of the issuer's RFC 8414 metadata. */
-  jwksUri?: string
+export interface NotesServerOptions extends McpExampleOptions {
   /** The SQLite file holding the notes. */
   dataFile: string
-  /** Epoch milliseconds; default `Date.now`. */
-  clock?: () => number
-  /** Where the one-line-per-request JSON log goes; default: nowhere. */
-  requestLogger?: JsonLogger
-  /** Prometheus families fed by this server (served at `/metrics`); default: a new set. */
-  metrics?: ServerMetrics
-  /** Requests served at once before new ones get 503 with Retry-After; default 256, 0 = no limit. */
-  maxInFlight?: number
 }
 
 /** A running notes server: mount `fetch` on any web-standard HTTP server. */
-export interface NotesServer {
-  readonly app: Hono<AuthEnv>
-  readonly fetch: (request: Request) => Response | Promise<Response>
-  readonly resourceServer: ResourceServer
-  close(): Promise<void>
-}
-
-function ownerOf(authInfo: McpAuthInfo | undefined, scopes: readonly string[]): Owner {
-  const auth = requireToolScopes(authInfo, scopes)
-  return { organization: auth.organization ?? '', subject: auth.subject }
-}
-
-const text = (value: unknown) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }] })
+export type NotesServer = McpExample
 
 function buildMcpServer(store: NotesStore, clock: () => number): McpServer {
   const server = new McpServer({ name: 'openxaa-notes', version: '0.1.0' })
@@ -109,39 +75,13 @@ function buildMcpServer(store: NotesStore, clock: () => number): McpServer {
  * serve({ fetch: notes.fetch, port: 4101 })
  */
 export function createNotesServer(options: NotesServerOptions): NotesServer {
-  const clock = options.clock ?? Date.now
-  const resourceServer = createResourceServer({
-    resource: options.resource,
-    authorizationServers: [options.authorizationServer],
-    scopesSupported: NOTES_SCOPES,
-    resourceName: 'OpenXAA Notes',
-    verifier: {
-      type: 'jwt',
-      issuer: options.authorizationServer,
-      ...(options.jwksUri !== undefined && { jwksUri: options.jwksUri }),
-    },
-    clock,
+  const meta = { resourceName: 'OpenXAA Notes', scopes: NOTES_SCOPES, toolScopes: NOTES_TOOL_SCOPES }
+  return createMcpExample(options, meta, (clock) => {
+    const store = openNotesStore(options.dataFile)
+    return {
+      mcpServer: () => buildMcpServer(store, clock),
+      ready: async () => store.list({ organization: '', subject: '' }),
+      close: () => store.close(),
+    }
   })
-  const store = openNotesStore(options.dataFile)
-  const mcp = createMcpHandler(() => buildMcpServer(store, clock))
-  const app = new Hono<AuthEnv>()
-  const metrics = options.metrics ?? createServerMetrics()
-  const logger = options.requestLogger ?? { debug() {}, info() {}, warn() {}, error() {} }
-  app.use('*', observe({ logger, metrics, maxInFlight: options.maxInFlight ?? 256 }))
-  // Ready when the notes database answers; the authorization server's keys are fetched (and cached) per token.
-  const checks = { database: async () => store.list({ organization: '', subject: '' }) }
-  app.route('/', healthRoutes({ checks, metrics }) as unknown as Hono<AuthEnv>)
-  app.use(protectedResourceMetadata(resourceServer))
-  app.all(new URL(options.resource).pathname, requireAuth(resourceServer, { toolScopes: NOTES_TOOL_SCOPES }), (c) =>
-    mcp.fetch(c.req.raw, { authInfo: c.var.authInfo }),
-  )
-  return {
-    app,
-    fetch: app.fetch,
-    resourceServer,
-    async close() {
-      await mcp.close()
-      store.close()
-    },
-  }
 }

@@ -1,5 +1,5 @@
-// architecture.md layering: the auth server uses protocol and store only, never another server; it runs no SQL of
-// its own (store owns the schema); its public surface is a list of named exports.
+// architecture.md layering: the auth server uses protocol and store (and ops, console-ui) only, never another server;
+// it runs no SQL of its own (store owns the schema); its public surface is a list of named exports.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,8 +14,8 @@ function sources(dir: string): string[] {
   )
 }
 
-test('imports only protocol, store, hono, jose and node built-ins', () => {
-  const allowed = /^(?:node:|\.|@openxaa\/(?:protocol|store|ops)$|hono(?:\/|$)|@hono\/node-server$|jose$)/
+test('imports only protocol, store, ops, console-ui, hono, jose and node built-ins', () => {
+  const allowed = /^(?:node:|\.|@openxaa\/(?:protocol|store|ops|console-ui)$|hono(?:\/|$)|@hono\/node-server$|jose$)/
   for (const file of sources(SRC)) {
     for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)) {
       expect(spec, `${file} imports ${spec}`).toMatch(allowed)

@@ -52,8 +52,9 @@ function start(): Promise<ChildProcess> {
 const running = (p: ChildProcess | undefined): p is ChildProcess =>
   p !== undefined && p.exitCode === null && p.signalCode === null
 const exited = (p: ChildProcess) =>
+  // Not `running(p) ? … : …`: the type guard would narrow a ChildProcess to never in the else branch.
   new Promise<number | null>((resolve) =>
-    running(p) ? p.once('exit', resolve) : resolve((p as ChildProcess).exitCode),
+    p.exitCode === null && p.signalCode === null ? p.once('exit', resolve) : resolve(p.exitCode),
   )
 const redeem = (assertion: string) =>
   postForm(`${issuer}/token`, { grant_type: GRANT_TYPE_JWT_BEARER, assertion }, { basic: [AGENT, secret] })

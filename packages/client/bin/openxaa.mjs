@@ -1,22 +1,9 @@
 #!/usr/bin/env node
-// `openxaa`. In a clone of the repository (sources and tsx present) it runs the TypeScript sources in this very
-// process: a resolve hook adds the workspace's "openxaa-source" export condition and tsx compiles on the fly, so no
-// build is needed and a stale dist/ is never run. An installed package runs the compiled dist/ instead.
-import { existsSync } from 'node:fs'
-import { register } from 'node:module'
+// `openxaa`: the TypeScript sources in a clone of the repository, the compiled dist/ in an installed package.
+import { launch } from '@openxaa/protocol/launch'
 
-const source = new URL('../src/cli/main.ts', import.meta.url)
-let tsx
-try {
-  tsx = import.meta.resolve('tsx/esm/api')
-} catch {}
-let entry = new URL('../dist/cli/main.js', import.meta.url)
-if (tsx !== undefined && existsSync(source)) {
-  register(
-    'data:text/javascript,export function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "openxaa-source"] }) }',
-  )
-  ;(await import(tsx)).register()
-  entry = source
-}
-const { runFromProcess } = await import(entry.href)
+const { runFromProcess } = await launch(
+  new URL('../src/cli/main.ts', import.meta.url),
+  new URL('../dist/cli/main.js', import.meta.url),
+)
 await runFromProcess()

@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 /** Audit events of the resource AS as a table: every redemption and refusal with its reason code, rule and detail. */
+
+import { Badge, Time } from '@openxaa/console-ui'
 import type { AuditEvent } from '@openxaa/store'
-import { Badge, Time } from './components.js'
 
 /** The table, or a note when there is nothing. */
 export function AuditTable({ events, caption, empty }: { events: AuditEvent[]; caption: string; empty: string }) {

@@ -1,9 +1,11 @@
 /** @jsxImportSource hono/jsx */
 /** The audit log of redemptions and refusals (and admin changes): filters, newest first, paged, reasons shown. */
+
+import { PageHead, Select } from '@openxaa/console-ui'
 import { AUDIT_DECISIONS, type AuditDecision, type AuditQuery } from '@openxaa/store'
 import type { Hono } from 'hono'
 import { AuditTable } from './audit-table.js'
-import { PageHead, Select } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { render } from './respond.js'
 

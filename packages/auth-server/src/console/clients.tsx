@@ -3,8 +3,10 @@
  * Clients registered at the resource AS: the list, registration (a generated secret shown once on the answer page,
  * never again; or public keys by JWKS URI for private_key_jwt), enable and disable.
  */
+
+import { Csrf, Field, PageHead, PostButton, Select, StatusBadge } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
-import { Csrf, Field, PageHead, PostButton, Select, StatusBadge } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, render } from './respond.js'
 
@@ -59,6 +61,7 @@ export function clientRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
                       </td>
                       <td>
                         <PostButton
+                          small
                           action={`${base}/clients/${encodeURIComponent(x.clientId)}/${x.enabled ? 'disable' : 'enable'}`}
                           csrf={csrf}
                           label={x.enabled ? 'Disable' : 'Enable'}

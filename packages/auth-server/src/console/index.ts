@@ -6,11 +6,12 @@
  * Strict CSP, no inline script or style, a CSRF token on every POST.
  * @see ../../README.md "Console"
  */
-import { Hono } from 'hono'
+import { securityHeaders, sessionAndCsrf } from '@openxaa/console-ui'
+import { type Context, Hono } from 'hono'
 import { toAdminError } from '../admin/errors.js'
 import { createAdminService } from '../admin/service.js'
 import type { AppEnv, RedemptionContext } from '../context.js'
-import { assetRoutes } from './assets/index.js'
+import { assets } from './assets/index.js'
 import { auditRoutes } from './audit.js'
 import { clientRoutes } from './clients.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
@@ -18,14 +19,14 @@ import { organizationPageRoutes } from './organization.js'
 import { organizationRoutes } from './organizations.js'
 import { resourceRoutes } from './resources.js'
 import { errorPage } from './respond.js'
-import { checkCsrf, clearSession, newSession, readSession, writeSession } from './session.js'
+import { sessions } from './session.js'
 import { signInRoutes } from './sign-in.js'
 
-/** The Content-Security-Policy of every console answer. */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+/** The Content-Security-Policy of every console answer (console-ui). */
+export { CONSOLE_CSP } from '@openxaa/console-ui'
 
 const MAX_FORM_BYTES = 64 * 1024
+const FORM_EXPIRED = 'This form has expired or did not come from this console. Reload the page and try again.'
 
 /** The console routes, mounted by the app when `options.console` is on. */
 export function consoleRoutes(context: RedemptionContext): Hono<AppEnv> {
@@ -39,50 +40,34 @@ export function consoleRoutes(context: RedemptionContext): Hono<AppEnv> {
   const all = `${base}/*`
   const app = new Hono<ConsoleEnv>()
 
-  app.use(all, async (c, next) => {
-    await next()
-    c.header('Content-Security-Policy', CONSOLE_CSP)
-    c.header('X-Frame-Options', 'DENY')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'same-origin')
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
-  })
-  assetRoutes(app, base)
+  app.use(all, securityHeaders())
+  assets.mount(app, base)
 
-  app.use(all, async (c, next) => {
-    const now = context.nowSeconds()
-    let session = readSession(c, deps.cookies, now)
-    if (session === undefined) {
-      session = newSession(now)
-      writeSession(c, deps.cookies, session, now)
-    }
-    c.set('session', session)
-    if (c.req.method !== 'POST') return next()
-    const type = c.req.header('content-type') ?? ''
-    const text = /^application\/x-www-form-urlencoded\b/i.test(type) ? await c.req.text() : ''
-    const form = new URLSearchParams(text.length <= MAX_FORM_BYTES ? text : '')
-    if (!checkCsrf(deps.cookies.keys, session, form.get('csrf'))) {
-      await context.store.audit
-        .append({
-          actor: session.kid === undefined ? { type: 'anonymous', id: 'browser' } : { type: 'admin', id: session.kid },
-          action: 'console.csrf',
-          decision: 'deny',
-          reason: 'ERR_CSRF',
-          detail: `console form without a valid CSRF token: ${c.req.path}`,
-          requestId: c.var.requestId,
-        })
-        .catch((err) => context.logger.error('audit write failed', { error: (err as Error).message }))
-      return errorPage(
-        c,
-        deps,
-        403,
-        'Form expired',
-        'This form has expired or did not come from this console. Reload the page and try again.',
-      )
-    }
-    c.set('form', form)
-    return next()
-  })
+  // Every browser has a session (anonymous until sign-in): the CSRF token of the sign-in form is bound to it too.
+  app.use(
+    all,
+    sessionAndCsrf({
+      sessions,
+      settings: deps.cookies,
+      nowSeconds: () => context.nowSeconds(),
+      maxFormBytes: MAX_FORM_BYTES,
+      async onForgery(plain, session) {
+        const c = plain as Context<ConsoleEnv> // this console's variables (requestId, user…)
+        await context.store.audit
+          .append({
+            actor:
+              session.kid === undefined ? { type: 'anonymous', id: 'browser' } : { type: 'admin', id: session.kid },
+            action: 'console.csrf',
+            decision: 'deny',
+            reason: 'ERR_CSRF',
+            detail: `console form without a valid CSRF token: ${c.req.path}`,
+            requestId: c.var.requestId,
+          })
+          .catch((err) => context.logger.error('audit write failed', { error: (err as Error).message }))
+        return errorPage(c, deps, 403, 'Form expired', FORM_EXPIRED)
+      },
+    }),
+  )
 
   signInRoutes(app, deps)
 
@@ -91,7 +76,7 @@ export function consoleRoutes(context: RedemptionContext): Hono<AppEnv> {
     const kid = c.var.session.kid
     const key = kid === undefined ? undefined : (await deps.service.listApiKeys()).find((k) => k.id === kid)
     if (key === undefined || key.revokedAt !== null) {
-      if (kid !== undefined) clearSession(c, deps.cookies)
+      if (kid !== undefined) sessions.clear(c, deps.cookies)
       return c.redirect(`${base}/sign-in`, 303)
     }
     c.set('adminKeyId', key.id)

@@ -1,12 +1,9 @@
 /** @jsxImportSource hono/jsx */
-/**
- * The AS console's page frame: title, the hashed style sheet and script (the CSP forbids inline ones), a skip link,
- * the top bar with sign-out, the side navigation with the current page marked, and flash messages in a live region.
- */
+/** The AS console's page: the shared frame (console-ui) with sign-out in the top bar and the AS's navigation. */
+import { ConsoleFrame, type Flash, type NavItem, SignOut } from '@openxaa/console-ui'
 import type { Child } from 'hono/jsx'
-import type { Flash } from './session.js'
 
-const NAV = [
+const NAV: readonly NavItem[] = [
   { key: 'organizations', label: 'Organizations and trusts', path: '' },
   { key: 'clients', label: 'Clients', path: '/clients' },
   { key: 'resources', label: 'Resources and scopes', path: '/resources' },
@@ -29,74 +26,21 @@ export interface LayoutProps {
 /** The complete page. */
 export function Layout(props: LayoutProps) {
   const { base } = props
-  const flash = (
-    <div id="flash" role="status" aria-live="polite">
-      {props.flash && (
-        <div class={`flash flash-${props.flash.kind}`}>
-          <p>{props.flash.text}</p>
-          {props.flash.details && props.flash.details.length > 0 && (
-            <ul>
-              {props.flash.details.map((d) => (
-                <li>{d}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </div>
-  )
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <title>{`${props.title} · resource AS console`}</title>
-        <link rel="stylesheet" href={props.assets.css} />
-        <script src={props.assets.js} defer />
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          Skip to main content
-        </a>
-        <header class="topbar">
-          <a class="brand" href={base}>
-            OpenXAA <span>resource AS console · {props.issuer}</span>
-          </a>
-          {props.signedIn && (
-            <form class="inline" method="post" action={`${base}/sign-out`}>
-              <input type="hidden" name="csrf" value={props.csrf} />
-              <button class="btn btn-secondary" type="submit">
-                Sign out
-              </button>
-            </form>
-          )}
-        </header>
-        {props.signedIn ? (
-          <div class="shell">
-            <nav class="sidenav" aria-label="Console">
-              <ul>
-                {NAV.map((item) => (
-                  <li>
-                    <a href={`${base}${item.path}`} aria-current={props.active === item.key ? 'page' : undefined}>
-                      {item.label}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
-            <main id="main" tabindex={-1}>
-              {flash}
-              {props.children}
-            </main>
-          </div>
-        ) : (
-          <main id="main" tabindex={-1}>
-            {flash}
-            {props.children}
-          </main>
-        )}
-      </body>
-    </html>
+    <ConsoleFrame
+      title={`${props.title} · resource AS console`}
+      assets={props.assets}
+      home={base}
+      brand={
+        <>
+          OpenXAA <span>resource AS console · {props.issuer}</span>
+        </>
+      }
+      who={props.signedIn && <SignOut action={`${base}/sign-out`} csrf={props.csrf} />}
+      nav={props.signedIn ? { base, items: NAV, active: props.active } : undefined}
+      flash={props.flash}
+    >
+      {props.children}
+    </ConsoleFrame>
   )
 }

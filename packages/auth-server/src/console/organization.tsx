@@ -4,9 +4,11 @@
  * present its ID-JAGs, how users are linked), verify the issuer's metadata and keys, enable, disable. A trust starts
  * disabled; an ID-JAG from a disabled trust is refused (`ERR_ID_JAG_TRUST_DISABLED`).
  */
+
+import { Badge, Csrf, Field, PageHead, PostButton, Select, StatusBadge, Time } from '@openxaa/console-ui'
 import { LINKING_MODES, type LinkingMode } from '@openxaa/store'
 import type { Hono } from 'hono'
-import { Badge, Csrf, Field, PageHead, PostButton, Select, StatusBadge, Time } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, fields, render } from './respond.js'
 
@@ -92,6 +94,7 @@ export function organizationPageRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps)
                         <td>
                           <div class="actions">
                             <PostButton
+                              small
                               action={`${base}/trusts/${t.id}/verify`}
                               csrf={csrf}
                               label="Verify metadata"
@@ -99,6 +102,7 @@ export function organizationPageRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps)
                               ariaLabel={`Verify the metadata of ${t.issuer}`}
                             />
                             <PostButton
+                              small
                               action={`${base}/trusts/${t.id}/${t.enabled ? 'disable' : 'enable'}`}
                               csrf={csrf}
                               label={t.enabled ? 'Disable' : 'Enable'}

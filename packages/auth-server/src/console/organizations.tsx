@@ -3,9 +3,11 @@
  * The AS console's home: the organizations (enterprise customers) with how many of their issuer trusts are enabled,
  * a new organization, and the newest refused redemptions.
  */
+
+import { Csrf, Field, PageHead } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { AuditTable } from './audit-table.js'
-import { Csrf, Field, PageHead } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, render } from './respond.js'
 

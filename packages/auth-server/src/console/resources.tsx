@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 /** Resources (the MCP servers this AS issues tokens for) and the scopes each offers: list, add, change scopes. */
+
+import { Csrf, Field, PageHead } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
-import { Csrf, Field, PageHead } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, render } from './respond.js'
 

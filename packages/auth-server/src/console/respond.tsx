@@ -1,19 +1,22 @@
 /** @jsxImportSource hono/jsx */
 /** How AS console handlers answer: a page in the layout, a redirect with a message, an action, an error page. */
+import { type Flash, htmlPage, type Outcome, runAction } from '@openxaa/console-ui'
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import { toAdminError } from '../admin/errors.js'
-import { assetPaths } from './assets/index.js'
+import { assets } from './assets/index.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { Layout } from './layout.js'
-import { csrfToken, type Flash, setFlash, takeFlash } from './session.js'
+import { sessions } from './session.js'
+
+export { field, fields } from '@openxaa/console-ui'
 
 type C = Context<ConsoleEnv>
 
 /** This session's CSRF token. */
 export function csrfOf(c: C, deps: ConsoleDeps): string {
   const session = c.get('session') as ConsoleEnv['Variables']['session'] | undefined
-  return session === undefined ? '' : csrfToken(deps.cookies.keys, session)
+  return session === undefined ? '' : sessions.csrfToken(deps.cookies.keys, session)
 }
 
 /** Renders a page. */
@@ -27,39 +30,27 @@ export function render(
       title={page.title}
       issuer={deps.context.options.issuer}
       base={deps.base}
-      assets={assetPaths(deps.base)}
+      assets={assets.paths(deps.base)}
       active={page.active}
       signedIn={c.get('adminKeyId') !== undefined}
       csrf={csrfOf(c, deps)}
-      flash={takeFlash(c, deps.cookies)}
+      flash={sessions.takeFlash(c, deps.cookies)}
     >
       {page.body}
     </Layout>
   )
-  return c.html(`<!DOCTYPE html>${node}`, page.status ?? 200)
+  return htmlPage(c, node, page.status)
 }
 
 /** Redirects (303) to `to` below the console with a message. */
 export function done(c: C, deps: ConsoleDeps, to: string, flash: Flash): Response {
-  setFlash(c, deps.cookies, flash)
+  sessions.setFlash(c, deps.cookies, flash)
   return c.redirect(`${deps.base}${to}`, 303)
 }
 
 /** Runs a state change: success redirects with its message; a refusal of the admin service goes back with its own. */
-export async function act(
-  c: C,
-  deps: ConsoleDeps,
-  back: string,
-  run: () => Promise<{ flash: Flash; to?: string } | Response>,
-): Promise<Response> {
-  try {
-    const outcome = await run()
-    return outcome instanceof Response ? outcome : done(c, deps, outcome.to ?? back, outcome.flash)
-  } catch (err) {
-    const refusal = toAdminError(err)
-    if (refusal === undefined) throw err
-    return done(c, deps, back, { kind: 'error', text: refusal.message })
-  }
+export function act(c: C, deps: ConsoleDeps, back: string, run: () => Promise<Outcome>): Promise<Response> {
+  return runAction(run, back, (to, flash) => done(c, deps, to, flash), toAdminError)
 }
 
 /** An error page. */
@@ -79,17 +70,4 @@ export function errorPage(c: C, deps: ConsoleDeps, status: 400 | 403 | 404 | 500
       </section>
     ),
   })
-}
-
-/** One posted value, trimmed. */
-export function field(c: C, name: string): string {
-  return (c.var.form.get(name) ?? '').trim()
-}
-
-/** Every non-empty value of a repeated field. */
-export function fields(c: C, name: string): string[] {
-  return c.var.form
-    .getAll(name)
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
 }

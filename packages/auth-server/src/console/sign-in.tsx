@@ -3,11 +3,13 @@
  * Console sign-in with an admin API key (the resource AS has no user directory): the key is checked like the admin
  * API checks it, then exchanged for a signed session cookie that names the key's id. Every attempt is audited.
  */
+
+import { Csrf } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
-import { Csrf } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
-import { clearSession, newSession, writeSession } from './session.js'
+import { sessions } from './session.js'
 
 function SignInForm({ action, csrf, error }: { action: string; csrf: string; error?: string }) {
   return (
@@ -72,12 +74,12 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     })
     const now = context.nowSeconds()
     // A new session id at sign-in: one planted before is worth nothing after.
-    writeSession(c, deps.cookies, newSession(now, apiKey.id), now)
+    sessions.write(c, deps.cookies, sessions.create(now, apiKey.id), now)
     return c.redirect(base, 303)
   })
 
   app.post(`${base}/sign-out`, (c) => {
-    clearSession(c, deps.cookies)
+    sessions.clear(c, deps.cookies)
     return c.redirect(action, 303)
   })
 }

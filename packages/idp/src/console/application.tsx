@@ -3,9 +3,11 @@
  * One resource application's page: its resources and their scopes, the client id each AI client has there, whether
  * its ID-JAGs carry the email, a block until a date, deletion.
  */
+
+import { Csrf, Empty, Field, PageHead, PostButton, Select } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
-import { BlockForm, Csrf, Empty, Field, PageHead, PostButton, Select } from './components.js'
+import { BlockForm } from './components.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { dateInput } from './format.js'
 import { act, csrfOf, field, render } from './respond.js'

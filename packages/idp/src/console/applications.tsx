@@ -4,10 +4,12 @@
  * their scopes and the `client_id` each AI client has there, and registering one. One application's page is in
  * `application.tsx`.
  */
+
+import { Badge, Csrf, Empty, Field, PageHead } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { applicationPageRoutes } from './application.js'
-import { Badge, Csrf, Empty, Field, PageHead } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, render } from './respond.js'
 

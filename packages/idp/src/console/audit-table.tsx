@@ -3,8 +3,10 @@
  * Audit events as a table, with ids turned into names (users, clients, applications) and every refusal with its
  * reason code, spec rule and private detail. Used by the audit log, the overview's refusals and "My AI connections".
  */
+
+import { DecisionBadge, Empty, Time } from '@openxaa/console-ui'
 import type { AuditEvent, Store } from '@openxaa/store'
-import { DecisionBadge, Empty, Time } from './components.js'
+
 import { REFUSAL_WORDS } from './format.js'
 
 /** Id → display name lookups. */

@@ -3,13 +3,15 @@
  * The audit log: filters (user, client, application, decision, action, time), newest first, paged, every refusal with
  * its reason code, rule and detail; the same filters export as JSON lines or CSV.
  */
+
+import { Field, PageHead, Select } from '@openxaa/console-ui'
 import { AUDIT_DECISIONS, type AuditDecision } from '@openxaa/store'
 import type { Context, Hono } from 'hono'
 import { type AuditFilter, operations } from '../admin/administration.js'
 import { recordQuietly } from '../audit.js'
 import { exportStream } from './audit-export.js'
 import { AuditTable, loadNames } from './audit-table.js'
-import { Field, PageHead, Select } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { dateInput, parseDate } from './format.js'
 import { render } from './respond.js'

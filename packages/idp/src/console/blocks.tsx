@@ -4,14 +4,16 @@
  * until lifted. Blocks win over every connection. Made from a user's, client's or application's page; listed and
  * lifted here.
  */
+
+import { Badge, Empty, formatTime, PageHead, PostButton, Time } from '@openxaa/console-ui'
 import { IDP_BLOCK_KINDS, type IdpBlock, type IdpBlockKind } from '@openxaa/store'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { AdminError } from '../admin/errors.js'
 import { loadNames, type Names } from './audit-table.js'
-import { Badge, Empty, PageHead, PostButton, Time } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
-import { formatTime, parseDate } from './format.js'
+import { parseDate } from './format.js'
 import { act, backTo, csrfOf, field, render } from './respond.js'
 
 function targetText(block: IdpBlock, names: Names, appNames: Map<string, string>): string {

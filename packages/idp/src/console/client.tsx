@@ -3,11 +3,13 @@
  * One AI client's page: its facts and connections, disable or enable in one click with the effect shown, a new
  * secret (shown once), a block until a date, deletion.
  */
+
+import { Empty, PageHead, PostButton, StatusBadge } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { found } from '../admin/errors.js'
 import { secretPage } from './clients.js'
-import { BlockForm, Empty, PageHead, PostButton, StatusBadge } from './components.js'
+import { BlockForm } from './components.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { dateInput } from './format.js'
 import { act, csrfOf, render } from './respond.js'

@@ -3,13 +3,15 @@
  * AI clients (OIDC clients of the IdP): the list, and registration with the secret shown once on the answer page
  * (never again: only its hash is stored). One client's page is in `client.tsx`.
  */
+
+import { Badge, Csrf, Empty, Field, PageHead, PostButton, Select, StatusBadge } from '@openxaa/console-ui'
 import { GRANT_TYPE_DEVICE_CODE, GRANT_TYPE_TOKEN_EXCHANGE } from '@openxaa/protocol'
 import type { IdpClientAuthMethod } from '@openxaa/store'
 import type { Context, Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { AdminError } from '../admin/errors.js'
 import { clientPageRoutes } from './client.js'
-import { Badge, Csrf, Empty, Field, PageHead, PostButton, Select, StatusBadge } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, render } from './respond.js'
 

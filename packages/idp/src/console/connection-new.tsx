@@ -4,12 +4,14 @@
  * (2) the groups and the scopes that resource offers, (3) consent on behalf of the organization, after which
  * `operations.createConnection` records it with the administrator as `consentGrantedBy`.
  */
+
+import { Checkboxes, Csrf, Empty, Field, Select } from '@openxaa/console-ui'
 import { GRANT_TYPE_TOKEN_EXCHANGE } from '@openxaa/protocol'
 import type { IdpResource, Store } from '@openxaa/store'
 import type { Context, Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { AdminError } from '../admin/errors.js'
-import { Checkboxes, Csrf, Empty, Field, Select } from './components.js'
+
 import { type ConsentSubject, consentGiven, consentPage } from './consent.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, field, fields, render } from './respond.js'

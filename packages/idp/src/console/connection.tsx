@@ -3,11 +3,13 @@
  * One managed connection's page: the consent record, its use from the audit log, and editing its groups and scopes.
  * An edit that widens the groups or the scopes goes through the consent step again; narrowing does not.
  */
+
+import { Badge, Checkboxes, Csrf, Field, PageHead, PostButton, StatusBadge, Time } from '@openxaa/console-ui'
 import type { IdpConnectionPatch } from '@openxaa/store'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { AdminError, found } from '../admin/errors.js'
-import { Badge, Checkboxes, Csrf, Field, PageHead, PostButton, StatusBadge, Time } from './components.js'
+
 import { draftFields, readDraft } from './connection-new.js'
 import { consentGiven, consentPage } from './consent.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'

@@ -1,7 +1,8 @@
+import { Empty, PageHead, PostButton, StatusBadge, Time } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { AdminError } from '../admin/errors.js'
-import { Empty, PageHead, PostButton, StatusBadge, Time } from './components.js'
+
 import { connectionPageRoutes } from './connection.js'
 import { newConnectionRoutes } from './connection-new.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'

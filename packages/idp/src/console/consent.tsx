@@ -5,8 +5,10 @@
  * confirms with a checkbox and a button; the operation records who granted and when (`consentGrantedBy`, at).
  * @see ../../../../shared/architecture.md (managed connections), spec/xaa-protocol.md section 5 (admin consent)
  */
+
+import { Csrf } from '@openxaa/console-ui'
 import type { Context } from 'hono'
-import { Csrf } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
 

@@ -1,25 +1,4 @@
-/** Formatting shared by the pages: times (absolute UTC and relative), and human words for codes. */
-
-/** `2026-01-31 14:05 UTC`. */
-export function formatTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
-}
-
-/** `3 min ago`, `in 2 days`. */
-export function relativeTime(ms: number, now: number): string {
-  const diff = Math.round((now - ms) / 1000)
-  const abs = Math.abs(diff)
-  const [value, unit] =
-    abs < 60
-      ? [abs, 's']
-      : abs < 3600
-        ? [Math.floor(abs / 60), 'min']
-        : abs < 86_400
-          ? [Math.floor(abs / 3600), 'h']
-          : [Math.floor(abs / 86_400), abs < 2 * 86_400 ? 'day' : 'days']
-  if (abs < 5) return 'just now'
-  return diff >= 0 ? `${value} ${unit} ago` : `in ${value} ${unit}`
-}
+/** Formatting of the IdP console's pages: human words for refusal codes, dates for date inputs (times: console-ui). */
 
 /** What an ID-JAG refusal code means, in a few words, for the audit and overview pages. */
 export const REFUSAL_WORDS: Record<string, string> = {

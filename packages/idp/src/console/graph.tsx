@@ -5,9 +5,9 @@
  * the console's style sheet (classes, no inline style); each edge is a link to its connection, so the graph is
  * keyboard-navigable, and {@link ConnectionTable} beside it says the same in text.
  */
+
+import { relativeTime, StatusBadge, Time } from '@openxaa/console-ui'
 import type { ConnectionUse } from '../admin/operations/insight.js'
-import { StatusBadge, Time } from './components.js'
-import { relativeTime } from './format.js'
 
 const WIDTH = 960
 const NODE_W = 250

@@ -1,9 +1,11 @@
 /** @jsxImportSource hono/jsx */
 /** Groups: the list, a new group, one group's members (add, remove), deletion. Connections name groups. */
+
+import { Csrf, Empty, Field, PageHead, PostButton, Select } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { found } from '../admin/errors.js'
-import { Csrf, Empty, Field, PageHead, PostButton, Select } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, backTo, csrfOf, field, render } from './respond.js'
 

@@ -6,7 +6,8 @@
  * "My AI connections".
  * @see ../../README.md "Console", ../../../../docs/console.md
  */
-import { Hono } from 'hono'
+import { securityHeaders, sessionAndCsrf } from '@openxaa/console-ui'
+import { type Context, Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { adminContext } from '../admin/api/index.js'
 import { toAdminError } from '../admin/errors.js'
@@ -14,7 +15,7 @@ import type { IdpEnv } from '../app.js'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
 import { applicationRoutes } from './applications.js'
-import { assetRoutes } from './assets/index.js'
+import { assets } from './assets/index.js'
 import { auditRoutes } from './audit.js'
 import { blockRoutes } from './blocks.js'
 import { clientRoutes } from './clients.js'
@@ -25,18 +26,18 @@ import { keyRoutes } from './keys.js'
 import { meRoutes } from './me.js'
 import { overviewRoutes } from './overview.js'
 import { errorPage } from './respond.js'
-import { checkCsrf, clearSession, newSession, readSession, writeSession } from './session.js'
+import { sessions } from './session.js'
 import { signInRoutes } from './sign-in.js'
 import { userRoutes } from './users.js'
 
 /** Where the console lives, below the issuer. */
 export const CONSOLE_PATH = '/console'
 
-/** The Content-Security-Policy of every console answer. */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+/** The Content-Security-Policy of every console answer (console-ui). */
+export { CONSOLE_CSP } from '@openxaa/console-ui'
 
 const MAX_FORM_BYTES = 256 * 1024
+const FORM_EXPIRED = 'This form has expired or did not come from this console. Reload the page and try again.'
 
 /** The console routes. */
 export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
@@ -51,50 +52,31 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
   // `${base}/*` also matches `${base}` itself.
   const all = `${base}/*`
 
-  app.use(all, async (c, next) => {
-    await next()
-    c.header('Content-Security-Policy', CONSOLE_CSP)
-    c.header('X-Frame-Options', 'DENY')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'same-origin')
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store')
-  })
-  assetRoutes(app, base)
+  app.use(all, securityHeaders())
+  assets.mount(app, base)
 
   // Every browser has a session (anonymous until sign-in): the CSRF token of the sign-in form is bound to it too.
-  app.use(all, async (c, next) => {
-    let session = readSession(c, deps.cookies, seconds())
-    if (session === undefined) {
-      session = newSession(seconds())
-      writeSession(c, deps.cookies, session, seconds())
-    }
-    c.set('session', session)
-    if (c.req.method !== 'POST') return next()
-    const type = c.req.header('content-type') ?? ''
-    const length = Number(c.req.header('content-length') ?? '0')
-    const text =
-      /^application\/x-www-form-urlencoded\b/i.test(type) && length <= MAX_FORM_BYTES ? await c.req.text() : ''
-    const form = new URLSearchParams(text.length <= MAX_FORM_BYTES ? text : '')
-    if (!checkCsrf(deps.cookies.keys, session, form.get('csrf'))) {
-      await recordQuietly(runtime.store.audit, runtime.logger, {
-        actor: { type: session.uid === undefined ? 'anonymous' : 'user', id: session.uid ?? 'browser' },
-        action: AUDIT_ACTIONS.consoleCsrf,
-        decision: 'deny',
-        reason: 'ERR_CSRF',
-        detail: `console form without a valid CSRF token: ${c.req.method} ${c.req.path}`,
-        ...(session.uid === undefined ? {} : { userId: session.uid }),
-      })
-      return errorPage(
-        c,
-        deps,
-        403,
-        'Form expired',
-        'This form has expired or did not come from this console. Reload the page and try again.',
-      )
-    }
-    c.set('form', form)
-    return next()
-  })
+  app.use(
+    all,
+    sessionAndCsrf({
+      sessions,
+      settings: deps.cookies,
+      nowSeconds: seconds,
+      maxFormBytes: MAX_FORM_BYTES,
+      async onForgery(plain, session) {
+        const c = plain as Context<ConsoleEnv> // this console's variables (requestId, user…)
+        await recordQuietly(runtime.store.audit, runtime.logger, {
+          actor: { type: session.uid === undefined ? 'anonymous' : 'user', id: session.uid ?? 'browser' },
+          action: AUDIT_ACTIONS.consoleCsrf,
+          decision: 'deny',
+          reason: 'ERR_CSRF',
+          detail: `console form without a valid CSRF token: ${c.req.method} ${c.req.path}`,
+          ...(session.uid === undefined ? {} : { userId: session.uid }),
+        })
+        return errorPage(c, deps, 403, 'Form expired', FORM_EXPIRED)
+      },
+    }),
+  )
 
   signInRoutes(app, deps)
 
@@ -103,7 +85,7 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
     const uid = c.var.session.uid
     const user = uid === undefined ? undefined : await runtime.store.idp.users.get(uid)
     if (user === undefined || user.status !== 'active') {
-      if (uid !== undefined) clearSession(c, deps.cookies)
+      if (uid !== undefined) sessions.clear(c, deps.cookies)
       const target = c.req.method === 'GET' ? `?next=${encodeURIComponent(c.req.path)}` : ''
       return c.redirect(`${base}/sign-in${target}`, 303)
     }

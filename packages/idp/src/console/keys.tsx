@@ -3,11 +3,13 @@
  * Signing keys: the current key and the previous ones still published (until every token they signed has expired),
  * their age, and "rotate now". Public parts only: a private key never leaves the store.
  */
+
+import { Badge, Empty, formatTime, PageHead, PostButton, Time } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
-import { Badge, Empty, PageHead, PostButton, Time } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
-import { formatTime } from './format.js'
+
 import { act, csrfOf, render } from './respond.js'
 
 const ROTATE_AFTER_DAYS = 90

@@ -1,18 +1,10 @@
 /** @jsxImportSource hono/jsx */
 /**
- * The page frame: language, title, the hashed style sheet and script (no inline style or script: the CSP forbids
- * them), a skip link, the top bar with the signed-in user and sign-out, the side navigation with the current page
- * marked, and the flash message in a live region.
+ * The IdP console's page: the shared frame (console-ui) with the signed-in user and sign-out in the top bar, the
+ * administrators' navigation, and "My AI connections" for everyone.
  */
+import { ConsoleFrame, type Flash, type NavItem, SignOut } from '@openxaa/console-ui'
 import type { Child } from 'hono/jsx'
-import type { Flash } from './flash.js'
-
-/** A navigation entry: its key (matched by `active`), label and path. */
-interface NavItem {
-  key: string
-  label: string
-  path: string
-}
 
 const ADMIN_NAV: NavItem[] = [
   { key: 'overview', label: 'Overview', path: '' },
@@ -41,95 +33,51 @@ export interface LayoutProps {
   children?: Child
 }
 
-function FlashRegion({ flash }: { flash: Flash | undefined }) {
-  // The live region exists on every page so that screen readers announce a message when one arrives.
-  return (
-    <div id="flash" role="status" aria-live="polite">
-      {flash && (
-        <div class={`flash flash-${flash.kind}`}>
-          <p>{flash.text}</p>
-          {flash.details && flash.details.length > 0 && (
-            <ul>
-              {flash.details.map((d) => (
-                <li>{d}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </div>
-  )
-}
-
 /** The complete page. */
 export function Layout(props: LayoutProps) {
   const { base, user, active } = props
-  const nav = user?.admin ? ADMIN_NAV : []
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        <title>{`${props.title} · ${props.siteName} console`}</title>
-        <link rel="stylesheet" href={props.assets.css} />
-        <script src={props.assets.js} defer />
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          Skip to main content
-        </a>
-        <header class="topbar">
-          <a class="brand" href={user?.admin ? base : `${base}/me`}>
-            {props.siteName} <span>admin console</span>
-          </a>
-          {user && (
-            <div class="who">
-              <span>
-                Signed in as <strong>{user.name}</strong>
-              </span>
-              <form class="inline" method="post" action={`${base}/sign-out`}>
-                <input type="hidden" name="csrf" value={props.csrf} />
-                <button class="btn btn-secondary" type="submit">
-                  Sign out
-                </button>
-              </form>
-            </div>
-          )}
-        </header>
-        {user ? (
-          <div class="shell">
-            <nav class="sidenav" aria-label="Console">
-              <ul>
-                {nav.map((item) => (
-                  <li>
-                    <a href={`${base}${item.path}`} aria-current={active === item.key ? 'page' : undefined}>
-                      {item.label}
-                    </a>
-                  </li>
-                ))}
-                <li class="sep" aria-hidden="true">
-                  For you
-                </li>
-                <li>
-                  <a href={`${base}/me`} aria-current={active === 'me' ? 'page' : undefined}>
-                    My AI connections
-                  </a>
-                </li>
-              </ul>
-            </nav>
-            <main id="main" tabindex={-1}>
-              <FlashRegion flash={props.flash} />
-              {props.children}
-            </main>
+    <ConsoleFrame
+      title={`${props.title} · ${props.siteName} console`}
+      assets={props.assets}
+      home={user?.admin ? base : `${base}/me`}
+      brand={
+        <>
+          {props.siteName} <span>admin console</span>
+        </>
+      }
+      who={
+        user && (
+          <div class="who">
+            <span>
+              Signed in as <strong>{user.name}</strong>
+            </span>
+            <SignOut action={`${base}/sign-out`} csrf={props.csrf} />
           </div>
-        ) : (
-          <main id="main" tabindex={-1}>
-            <FlashRegion flash={props.flash} />
-            {props.children}
-          </main>
-        )}
-      </body>
-    </html>
+        )
+      }
+      nav={
+        user && {
+          base,
+          items: user.admin ? ADMIN_NAV : [],
+          active,
+          after: (
+            <>
+              <li class="sep" aria-hidden="true">
+                For you
+              </li>
+              <li>
+                <a href={`${base}/me`} aria-current={active === 'me' ? 'page' : undefined}>
+                  My AI connections
+                </a>
+              </li>
+            </>
+          ),
+        }
+      }
+      flash={props.flash}
+    >
+      {props.children}
+    </ConsoleFrame>
   )
 }

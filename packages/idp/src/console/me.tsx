@@ -4,10 +4,12 @@
  * and when last (from the audit log), my recent activity, and "revoke my access" per connection (a block on that
  * connection for me alone, which the token exchange reads on every request) or "restore" it.
  */
+
+import { Badge, Empty, PageHead, PostButton, Time } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { AuditTable, loadNames } from './audit-table.js'
-import { Badge, Empty, PageHead, PostButton, Time } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { act, csrfOf, render } from './respond.js'
 

@@ -3,11 +3,13 @@
  * Overview: counts, what needs attention (a disabled connection still being requested, a signing key due for
  * rotation), the connection graph with its table, and the newest refusals with their reasons.
  */
+
+import { Empty, PageHead, Time } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import type { Attention } from '../admin/operations/insight.js'
 import { AuditTable, loadNames } from './audit-table.js'
-import { Empty, PageHead, Time } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { ConnectionGraph, ConnectionTable } from './graph.js'
 import { render } from './respond.js'

@@ -3,22 +3,24 @@
  * How console handlers answer: a full page in the layout, a redirect with a flash message (POST-redirect-GET), an
  * action that turns an operation's refusal into an error message on the page it came from, and error pages.
  */
+import { type Flash, htmlPage, type Outcome, runAction } from '@openxaa/console-ui'
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { toAdminError } from '../admin/errors.js'
-import { assetPaths } from './assets/index.js'
+import { assets } from './assets/index.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
-import { type Flash, setFlash, takeFlash } from './flash.js'
 import { Layout } from './layout.js'
-import { csrfToken } from './session.js'
+import { sessions } from './session.js'
+
+export { field, fields, type Outcome } from '@openxaa/console-ui'
 
 type C = Context<ConsoleEnv>
 
 /** The CSRF token of this request's session. */
 export function csrfOf(c: C, deps: ConsoleDeps): string {
   const session = c.get('session') as ConsoleEnv['Variables']['session'] | undefined
-  return session === undefined ? '' : csrfToken(deps.cookies.keys, session)
+  return session === undefined ? '' : sessions.csrfToken(deps.cookies.keys, session)
 }
 
 /** Renders a page in the layout. */
@@ -33,41 +35,30 @@ export function render(
       title={page.title}
       siteName={deps.runtime.options.displayName}
       base={deps.base}
-      assets={assetPaths(deps.base)}
+      assets={assets.paths(deps.base)}
       active={page.active}
       user={user && { name: user.name ?? user.username, admin: user.roles.includes(ADMIN_ROLE) }}
       csrf={csrfOf(c, deps)}
-      flash={takeFlash(c, deps.cookies)}
+      flash={sessions.takeFlash(c, deps.cookies)}
     >
       {page.body}
     </Layout>
   )
-  return c.html(`<!DOCTYPE html>${node}`, page.status ?? 200)
+  return htmlPage(c, node, page.status)
 }
 
 /** Redirects (303) to `to` below the console, leaving a message for that page. */
 export function done(c: C, deps: ConsoleDeps, to: string, flash: Flash): Response {
-  setFlash(c, deps.cookies, flash)
+  sessions.setFlash(c, deps.cookies, flash)
   return c.redirect(`${deps.base}${to}`, 303)
 }
-
-/** What an action reports: the message, and where to go (default: back). */
-export type Outcome = { flash: Flash; to?: string } | Response
 
 /**
  * Runs a state change. Success: redirect with its message. An operation's refusal (not found, conflict, bad input):
  * back to `back` with the refusal's message. Anything else is a server fault for `onError`.
  */
-export async function act(c: C, deps: ConsoleDeps, back: string, run: () => Promise<Outcome>): Promise<Response> {
-  try {
-    const outcome = await run()
-    if (outcome instanceof Response) return outcome
-    return done(c, deps, outcome.to ?? back, outcome.flash)
-  } catch (err) {
-    const refusal = toAdminError(err)
-    if (refusal === undefined) throw err
-    return done(c, deps, back, { kind: 'error', text: refusal.message })
-  }
+export function act(c: C, deps: ConsoleDeps, back: string, run: () => Promise<Outcome>): Promise<Response> {
+  return runAction(run, back, (to, flash) => done(c, deps, to, flash), toAdminError)
 }
 
 /** An error page with a way on. */
@@ -100,19 +91,6 @@ export function errorPage(
       </section>
     ),
   })
-}
-
-/** Form values: one (trimmed), or every value of a repeated field. */
-export function field(c: C, name: string): string {
-  return (c.var.form.get(name) ?? '').trim()
-}
-
-/** Every non-empty value of a repeated field (checkboxes). */
-export function fields(c: C, name: string): string[] {
-  return c.var.form
-    .getAll(name)
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
 }
 
 /** A `back` path posted by a form, when it is a console path; else the fallback. */

@@ -4,14 +4,16 @@
  * unknown username, one generic message), active users only, every attempt audited. Signing in issues a new session
  * id; signing out removes the cookie. Administrators land on the overview, everyone else on "My AI connections".
  */
+
+import { Csrf } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import { verifyPassword } from '../directory/password.js'
-import { Csrf } from './components.js'
+
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
-import { clearSession, newSession, writeSession } from './session.js'
+import { sessions } from './session.js'
 
 const GENERIC_FAILURE = 'Wrong username or password.'
 
@@ -108,7 +110,7 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       data: { admin: user.roles.includes(ADMIN_ROLE) },
     })
     // A new session id at sign-in: a session id planted before it is worth nothing after.
-    writeSession(c, deps.cookies, newSession(seconds(), user.id), seconds())
+    sessions.write(c, deps.cookies, sessions.create(seconds(), user.id), seconds())
     return c.redirect(next ?? (user.roles.includes(ADMIN_ROLE) ? base : `${base}/me`), 303)
   })
 
@@ -122,7 +124,7 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
         userId: uid,
       })
     }
-    clearSession(c, deps.cookies)
+    sessions.clear(c, deps.cookies)
     return c.redirect(action, 303)
   })
 }

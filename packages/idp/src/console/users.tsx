@@ -3,11 +3,13 @@
  * Users: the directory, a new user, one user's page (groups, administrator role, disable with its effect shown:
  * sessions and tokens revoked and no further ID-JAG; enable; a block until a date; their recent activity).
  */
+
+import { Badge, Csrf, Empty, Field, PageHead, PostButton, Select, StatusBadge } from '@openxaa/console-ui'
 import type { Hono } from 'hono'
 import { operations } from '../admin/administration.js'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { AuditTable, loadNames } from './audit-table.js'
-import { Badge, BlockForm, Csrf, Empty, Field, PageHead, PostButton, Select, StatusBadge } from './components.js'
+import { BlockForm } from './components.js'
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { dateInput } from './format.js'
 import { act, csrfOf, field, render } from './respond.js'

@@ -1,5 +1,5 @@
 /**
- * The console's one script, served as a hashed, long-cached file (the CSP allows no inline script). Progressive
+ * A console's one script, served as a hashed, long-cached file (the CSP allows no inline script). Progressive
  * enhancement only: every page works without it. It asks before destructive submits and copies a shown secret.
  */
 export const CONSOLE_JS = `'use strict'
