@@ -1,12 +1,13 @@
 // The real `openxaa-as serve` process: killed with SIGKILL in the middle of a load of redemptions, restarted, every
 // acknowledged issuance is in the audit log and a jti redeemed before the crash is still refused; SIGTERM lets a
 // request in flight finish, refuses new connections and exits 0.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { connect, createServer } from 'node:net'
+import type { ChildProcess } from 'node:child_process'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import { openStore } from '@openxaa/store'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { exited, freePort, running, startListening } from '../../../test/support/child-process.js'
 import { createAdminService, createAuthServer } from '../src/index.js'
 import { auditOf, KEK, postForm, readJson, tempDatabase } from './support/as.js'
 import { startTestIdp, type TestIdp } from './support/idp.js'
@@ -20,39 +21,10 @@ let idp: TestIdp
 let secret = ''
 let child: ChildProcess | undefined
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => resolve(p))
-    })
-  })
-}
-
 function start(): Promise<ChildProcess> {
   const env = { ...process.env, OPENXAA_KEY_ENCRYPTION_KEY: KEK, OPENXAA_DATA_DIR: db.dir, OPENXAA_LOG_LEVEL: 'off' }
-  const args = [BIN, 'serve', '--port', String(port), '--issuer', issuer, '--database-url', db.url]
-  const p = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    p.stdout!.on('data', (d: Buffer) => {
-      out += d
-      if (out.includes('listening')) resolve(p)
-    })
-    p.stderr!.on('data', (d: Buffer) => {
-      out += d
-    })
-    p.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
-    // A cold start compiles the sources (tsx); on a busy machine that takes a while, but never this long.
-    setTimeout(() => reject(new Error(`no "listening" within 60 s: ${out}`)), 60_000).unref()
-  })
+  return startListening([BIN, 'serve', '--port', String(port), '--issuer', issuer, '--database-url', db.url], env)
 }
-// A process killed by a signal keeps exitCode null and sets signalCode: both say it is gone, and its 'exit' event may
-// already have fired before anyone waits for it.
-const running = (p: ChildProcess | undefined): p is ChildProcess =>
-  p !== undefined && p.exitCode === null && p.signalCode === null
-const exited = (p: ChildProcess) =>
-  new Promise<number | null>((resolve) => (running(p) ? p.once('exit', resolve) : resolve(p.exitCode)))
 const redeem = (assertion: string) =>
   postForm(`${issuer}/token`, { grant_type: GRANT_TYPE_JWT_BEARER, assertion }, { basic: [AGENT, secret] })
 
@@ -78,7 +50,7 @@ beforeAll(async () => {
   await store.close()
 }, 60_000)
 afterAll(async () => {
-  if (running(child)) child.kill('SIGKILL')
+  if (running(child)) child?.kill('SIGKILL')
   await idp?.close()
   db.dispose()
 })
