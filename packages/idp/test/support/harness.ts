@@ -84,6 +84,8 @@ async function listen(make: (issuer: string) => Promise<Idp>) {
 export interface HarnessSetup {
   /** Another database (the benchmarks run the IdP on PostgreSQL too); the caller owns and drops it. */
   databaseUrl?: string
+  /** The key-encryption key of the store; default a random one (pass one for another process on the same data). */
+  keyEncryptionKey?: string
 }
 
 /** Starts the IdP and seeds the directory. */
@@ -92,7 +94,7 @@ export async function startHarness(extra: Partial<IdpOptions> = {}, setup: Harne
   const clock = new TestClock()
   const store = await openStore({
     url: setup.databaseUrl ?? `sqlite:${join(dir, 'idp.db')}`,
-    keyEncryptionKey: randomBytes(32).toString('base64url'),
+    keyEncryptionKey: setup.keyEncryptionKey ?? randomBytes(32).toString('base64url'),
     dataDir: dir,
     clock: clock.fn,
   })
