@@ -9,6 +9,7 @@
  * with the URL set, an unreachable server fails the run instead of skipping it silently.
  */
 import { randomBytes } from 'node:crypto'
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net'
 import pg from 'pg'
 
 const ADMIN_URL = process.env.OPENXAA_TEST_POSTGRES_URL || 'postgres://root@127.0.0.1:5432/test'
@@ -79,5 +80,71 @@ export async function until(what: () => Promise<boolean>, ms = 30_000): Promise<
   while (!(await what())) {
     if (Date.now() > end) throw new Error('timed out waiting')
     await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** A TCP proxy in front of the PostgreSQL server that a test can turn into a black hole. */
+export interface SilentProxy {
+  /** `url` with its host and port replaced by the proxy's. */
+  through(url: string): string
+  /**
+   * Ends every proxied connection and from now on accepts new ones without ever answering or closing them: a server
+   * that dropped off the network, where a client waits for as long as it is willing to.
+   */
+  silence(): void
+  /** Forwards again (the connections left waiting are closed). */
+  restore(): void
+  close(): Promise<void>
+}
+
+/** Starts a {@link SilentProxy} to the server of OPENXAA_TEST_POSTGRES_URL. */
+export async function startSilentProxy(): Promise<SilentProxy> {
+  const target = new URL(ADMIN_URL)
+  const open = new Set<Socket>()
+  const waiting = new Set<Socket>()
+  let silent = false
+  const server = createServer((socket) => {
+    socket.on('error', () => {})
+    if (silent) {
+      waiting.add(socket)
+      socket.once('close', () => waiting.delete(socket))
+      return
+    }
+    const upstream = connect(Number(target.port || 5432), target.hostname)
+    upstream.on('error', () => socket.destroy())
+    socket.on('close', () => upstream.destroy())
+    upstream.on('close', () => socket.destroy())
+    for (const s of [socket, upstream]) {
+      open.add(s)
+      s.once('close', () => open.delete(s))
+    }
+    socket.pipe(upstream)
+    upstream.pipe(socket)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  const destroyAll = (set: Set<Socket>) => {
+    for (const s of [...set]) s.destroy()
+  }
+  return {
+    through(url) {
+      const u = new URL(url)
+      u.hostname = '127.0.0.1'
+      u.port = String(port)
+      return u.href
+    },
+    silence() {
+      silent = true
+      destroyAll(open)
+    },
+    restore() {
+      silent = false
+      destroyAll(waiting)
+    },
+    close() {
+      destroyAll(open)
+      destroyAll(waiting)
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
 }

@@ -9,6 +9,8 @@ import {
   createOutageDatabase,
   type OutageDatabase,
   postgresForFaults,
+  type SilentProxy,
+  startSilentProxy,
   until,
 } from '../../../test/support/postgres-outage.js'
 import { operations } from '../src/index.js'
@@ -182,4 +184,58 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
     const { events } = await h.store.audit.query({ action: 'id_jag.issue', decision: 'allow', limit: 100 })
     expect(events.map((e) => e.data?.jti).sort()).toEqual([...issued].sort())
   })
+})
+
+describe.skipIf(!postgresRuns)('a database server that stops answering (PostgreSQL behind a silent proxy)', () => {
+  let database: OutageDatabase | undefined
+  let proxy: SilentProxy | undefined
+  let h: Harness
+  beforeAll(async () => {
+    database = await createOutageDatabase('oxidpsilent')
+    proxy = await startSilentProxy()
+    h = await startHarness({}, { databaseUrl: proxy.through(database.url), connectTimeoutMs: 2000 })
+  })
+  afterAll(async () => {
+    proxy?.restore()
+    await h?.close()
+    await proxy?.close()
+    await database?.drop()
+  })
+
+  test('requests are answered 503 once the connection wait runs out, never left hanging; recovery after', async () => {
+    const tokens = await signIn(h, h.clients.agent)
+    const exchangeNow = () =>
+      exchange(
+        h,
+        { audience: CHAT_ISSUER, resource: CHAT_MCP, scope: 'chat.read', subject_token: tokens.id_token },
+        { client: h.clients.agent },
+      )
+    expect((await exchangeNow()).status).toBe(200)
+
+    proxy!.silence()
+    // Each of these would wait for the server for as long as TCP allows without the store's connection timeout.
+    const [exchanged, refreshed, me] = await Promise.all([
+      exchangeNow(),
+      fetch(`${h.issuer}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: buildBasicAuthorization(h.clients.agent.clientId, h.clients.agent.secret),
+        },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }),
+      }),
+      fetch(`${h.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } }),
+    ])
+    expect({ status: exchanged.status, error: exchanged.body.error }).toEqual({
+      status: 503,
+      error: 'temporarily_unavailable',
+    })
+    await expectUnavailable(refreshed, 'json')
+    await expectUnavailable(me, 'json')
+    expect((await fetch(`${h.issuer}/readyz`)).status).toBe(503)
+
+    proxy!.restore()
+    await until(async () => (await fetch(`${h.issuer}/readyz`)).status === 200)
+    expect((await exchangeNow()).status).toBe(200)
+  }, 120_000)
 })

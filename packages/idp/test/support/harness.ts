@@ -86,6 +86,8 @@ export interface HarnessSetup {
   databaseUrl?: string
   /** The key-encryption key of the store; default a random one (pass one for another process on the same data). */
   keyEncryptionKey?: string
+  /** The store's wait for a PostgreSQL connection (`connectTimeoutMs`). */
+  connectTimeoutMs?: number
 }
 
 /** Starts the IdP and seeds the directory. */
@@ -97,6 +99,7 @@ export async function startHarness(extra: Partial<IdpOptions> = {}, setup: Harne
     keyEncryptionKey: setup.keyEncryptionKey ?? randomBytes(32).toString('base64url'),
     dataDir: dir,
     clock: clock.fn,
+    ...(setup.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: setup.connectTimeoutMs }),
   })
   const cookieKeys = [randomBytes(32).toString('base64url')]
   const options = (issuer: string): IdpOptions => ({
