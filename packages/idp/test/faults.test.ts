@@ -90,7 +90,8 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
       issued.push(decodeJwt(String(res.body.access_token)).jti!)
     }
     // A code the client has not redeemed yet, a sign-in page open in a browser, a console session.
-    const pending = await authorize(h, h.clients.agent)
+    const signedIn = new Browser()
+    const pending = await authorize(h, h.clients.agent, { browser: signedIn })
     const signingIn = new Browser()
     const { challenge } = pkce()
     const opened = await signingIn.follow(authorizationUrl(h, h.clients.agent, challenge))
@@ -129,6 +130,20 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
       await fetch(`${h.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } }),
       'json',
     )
+    await expectUnavailable(
+      await fetch(`${h.issuer}/token/revocation`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: buildBasicAuthorization(h.clients.agent.clientId, h.clients.agent.secret),
+        },
+        body: new URLSearchParams({ token: tokens.refresh_token!, token_type_hint: 'refresh_token' }),
+      }),
+      'json',
+    )
+    // Pages of a signed-in browser that oidc-provider renders: the device flow's code page, RP-initiated logout.
+    await expectUnavailable(await signedIn.request(`${h.issuer}/device`, { headers: html }), 'html')
+    await expectUnavailable(await signedIn.request(`${h.issuer}/session/end`, { headers: html }), 'html')
     // Browser pages: the authorization endpoint, the open sign-in page and its form, the console.
     const { challenge: other } = pkce()
     await expectUnavailable(
@@ -162,7 +177,7 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
     expect(await ready()).toBe(503)
     const metrics = await (await fetch(`${h.issuer}/metrics`)).text()
     const counted = Number(/^openxaa_database_errors_total (\d+)$/m.exec(metrics)?.[1])
-    expect(counted).toBeGreaterThanOrEqual(11)
+    expect(counted).toBeGreaterThanOrEqual(14)
     expect(metrics).not.toMatch(/status="500"/)
 
     await database!.restore()
