@@ -74,15 +74,6 @@ export async function createOutageDatabase(prefix: string): Promise<OutageDataba
   }
 }
 
-/** Resolves once `what` is true, polling every 100 ms; throws after `ms` (a generous bound, for loaded machines). */
-export async function until(what: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 /** A TCP proxy in front of the PostgreSQL server that a test can turn into a black hole. */
 export interface SilentProxy {
   /** `url` with its host and port replaced by the proxy's. */

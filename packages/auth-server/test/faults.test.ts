@@ -3,12 +3,8 @@
 // invalid_grant, never a crash), recovers without a restart, and loses nothing it acknowledged.
 import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import { afterAll, describe, expect, test } from 'vitest'
-import {
-  createOutageDatabase,
-  type OutageDatabase,
-  postgresForFaults,
-  until,
-} from '../../../test/support/postgres-outage.js'
+import { createOutageDatabase, type OutageDatabase, postgresForFaults } from '../../../test/support/postgres-outage.js'
+import { until } from '../../../test/support/until.js'
 import { auditOf, postForm, readJson, startAs } from './support/as.js'
 import { AGENT, startWorld, type World } from './support/world.js'
 

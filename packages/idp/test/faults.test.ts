@@ -11,8 +11,8 @@ import {
   postgresForFaults,
   type SilentProxy,
   startSilentProxy,
-  until,
 } from '../../../test/support/postgres-outage.js'
+import { until } from '../../../test/support/until.js'
 import { operations } from '../src/index.js'
 import { Browser, formAction, hiddenField } from './support/browser.js'
 import {
@@ -208,7 +208,7 @@ describe.skipIf(!postgresRuns)('a database server that stops answering (PostgreS
   beforeAll(async () => {
     database = await createOutageDatabase('oxidpsilent')
     proxy = await startSilentProxy()
-    h = await startHarness({}, { databaseUrl: proxy.through(database.url), connectTimeoutMs: 2000 })
+    h = await startHarness({}, { databaseUrl: proxy.through(database.url), connectTimeoutMs: 5000 })
   })
   afterAll(async () => {
     proxy?.restore()

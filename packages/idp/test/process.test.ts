@@ -17,6 +17,7 @@ import { openStore } from '@openxaa/store'
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { exited, freePort, running, startListening } from '../../../test/support/child-process.js'
+import { until } from '../../../test/support/until.js'
 import { CHAT_ISSUER, CHAT_MCP, exchange, type SeededClient, signIn, startHarness, TENANT } from './support/harness.js'
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'openxaa-idp.mjs')
@@ -123,7 +124,8 @@ test('SIGTERM drains: a slow request completes, new connections are refused, exi
       `Authorization: ${buildBasicAuthorization(agent.clientId, agent.secret)}\r\n` +
       `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
   )
-  await new Promise((r) => setTimeout(r, 200))
+  // In flight for the server too (its body half read): the scrape below is the other request in flight.
+  await until(async () => /^openxaa_http_in_flight_requests 2$/m.test(await (await fetch(`${issuer}/metrics`)).text()))
   server.kill('SIGTERM')
   // Wait until the listening socket is closed: a new connection is refused.
   const refused = async () =>
@@ -135,13 +137,7 @@ test('SIGTERM drains: a slow request completes, new connections are refused, exi
       })
       s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'))
     })
-  const end = Date.now() + 30_000
-  let seen = await refused()
-  while (seen !== 'ECONNREFUSED' && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100))
-    seen = await refused()
-  }
-  expect(seen).toBe('ECONNREFUSED')
+  await until(async () => (await refused()) === 'ECONNREFUSED')
   const closed = new Promise((r) => socket.once('close', r))
   socket.write(body.slice(10))
   await closed

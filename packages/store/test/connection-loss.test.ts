@@ -26,7 +26,7 @@ describe.skipIf(!postgresRuns)('PostgreSQL connection loss', () => {
     store = await openStore({
       url: proxy.through(database.url),
       keyEncryptionKey: randomBytes(32).toString('base64url'),
-      connectTimeoutMs: 1000,
+      connectTimeoutMs: 3000,
     })
   })
   afterAll(async () => {
