@@ -13,7 +13,9 @@ import {
   startSilentProxy,
 } from '../../../test/support/postgres-outage.js'
 import { until } from '../../../test/support/until.js'
+import type { IdpRuntime } from '../src/context.js'
 import { operations } from '../src/index.js'
+import { validateIdToken } from '../src/token-exchange/subject-token.js'
 import { Browser, formAction, hiddenField } from './support/browser.js'
 import {
   authorizationUrl,
@@ -253,4 +255,19 @@ describe.skipIf(!postgresRuns)('a database server that stops answering (PostgreS
     await until(async () => (await fetch(`${h.issuer}/readyz`)).status === 200)
     expect((await exchangeNow()).status).toBe(200)
   }, 120_000)
+})
+
+test('ID-token keys that cannot be read are no refusal: the database error goes up (answered 503), not invalid_grant', async () => {
+  const outage = new Error('Connection terminated unexpectedly')
+  const runtime = {
+    options: { issuer: 'https://idp.example' },
+    now: () => Date.now(),
+    idTokenKeys: {
+      get: async () => {
+        throw outage
+      },
+    },
+  } as unknown as IdpRuntime
+  const token = `${Buffer.from('{"alg":"ES256","kid":"k1"}').toString('base64url')}.e30.${'A'.repeat(86)}`
+  await expect(validateIdToken(runtime, token, 'agent')).rejects.toBe(outage)
 })
