@@ -1,52 +1,30 @@
 // Faults, short versions: the database goes away and comes back (PostgreSQL: the role loses its login and its
 // sessions, then gets them back); a trusted issuer's JWKS becomes unreachable. The server keeps answering (503 or
 // invalid_grant, never a crash), recovers without a restart, and loses nothing it acknowledged.
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import { afterAll, describe, expect, test } from 'vitest'
+import { createOutageDatabase, type OutageDatabase, postgresForFaults } from '../../../test/support/postgres-outage.js'
+import { until } from '../../../test/support/until.js'
 import { auditOf, postForm, readJson, startAs } from './support/as.js'
 import { AGENT, startWorld, type World } from './support/world.js'
 
-function psql(sql: string): string {
-  return execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'test', '-qAtc', sql], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-}
-const postgresRuns = (() => {
-  try {
-    return psql('select 1').trim() === '1'
-  } catch {
-    return false
-  }
-})()
+const postgresRuns = await postgresForFaults()
 
 const redeem = (w: World, assertion: string) =>
   postForm(w.as.tokenUrl, { grant_type: GRANT_TYPE_JWT_BEARER, assertion }, { basic: [AGENT, w.secrets[AGENT]!] })
 const ready = async (w: World) => (await fetch(`${w.as.issuer}/readyz`)).status
 
-async function until(what: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQL)', () => {
-  // The role's own schema is first on its default search_path ("$user"): the store migrates and works there.
-  const role = `oxfault_${randomBytes(4).toString('hex')}`
+  let database: OutageDatabase | undefined
   let world: World
   afterAll(async () => {
     await world?.close()
-    psql(`ALTER ROLE ${role} LOGIN`)
-    psql(`DROP SCHEMA IF EXISTS ${role} CASCADE; DROP ROLE IF EXISTS ${role}`)
+    await database?.drop()
   })
 
   test('503 with Retry-After meanwhile, recovery without a restart, nothing acknowledged lost', async () => {
-    psql(`CREATE ROLE ${role} LOGIN; CREATE SCHEMA ${role} AUTHORIZATION ${role}`)
-    world = await startWorld({}, `postgres://${role}@127.0.0.1:5432/test`)
+    database = await createOutageDatabase('oxfault')
+    world = await startWorld({}, database.url)
     const acknowledged: { assertion: string; requestId: string }[] = []
     for (let i = 0; i < 3; i++) {
       const assertion = await world.idJag()
@@ -56,7 +34,7 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
     }
     expect(await ready(world)).toBe(200)
 
-    psql(`ALTER ROLE ${role} NOLOGIN; SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '${role}'`)
+    await database.cut()
     const during = await redeem(world, await world.idJag())
     expect(during.status).toBe(503)
     expect(during.headers.get('retry-after')).toBe('1')
@@ -65,7 +43,7 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
     const metrics = await (await fetch(`${world.as.issuer}/metrics`)).text()
     expect(metrics).toMatch(/openxaa_database_errors_total [1-9]/)
 
-    psql(`ALTER ROLE ${role} LOGIN`)
+    await database.restore()
     await until(async () => (await ready(world)) === 200)
     expect((await redeem(world, await world.idJag())).status).toBe(200)
     for (const { assertion, requestId } of acknowledged) {
@@ -80,12 +58,12 @@ describe.skipIf(!postgresRuns)('the database goes away and comes back (PostgreSQ
 })
 
 describe.skipIf(!postgresRuns)('rate limits on PostgreSQL are shared by replicas', () => {
-  const role = `oxrate_${randomBytes(4).toString('hex')}`
-  afterAll(() => psql(`DROP SCHEMA IF EXISTS ${role} CASCADE; DROP ROLE IF EXISTS ${role}`))
+  let database: OutageDatabase | undefined
+  afterAll(() => database?.drop())
 
   test('three requests a minute from one address across two replicas: the fourth is 429 with Retry-After', async () => {
-    psql(`CREATE ROLE ${role} LOGIN; CREATE SCHEMA ${role} AUTHORIZATION ${role}`)
-    const url = `postgres://${role}@127.0.0.1:5432/test`
+    database = await createOutageDatabase('oxrate')
+    const url = database.url
     const a = await startAs(url, '/tmp', { rateLimitPerMinute: 3 })
     const b = await startAs(url, '/tmp', { rateLimitPerMinute: 3, issuer: a.issuer })
     // Both clocks a second into a window, so the four requests cannot straddle two windows.

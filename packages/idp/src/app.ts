@@ -1,6 +1,6 @@
 /** `buildApp()`: the IdP's Hono app, routes mounted in order; no module-level state. */
 import type { HttpBindings } from '@hono/node-server'
-import { healthRoutes, observe, type ServerMetrics } from '@openxaa/ops'
+import { healthRoutes, isDatabaseUnavailable, observe, type ServerMetrics } from '@openxaa/ops'
 import { type Context, Hono } from 'hono'
 import type { IdpRuntime } from './context.js'
 import { interactionRoutes } from './interaction/routes.js'
@@ -50,7 +50,8 @@ export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[], op
   app.route('/', tokenExchangeRoute(runtime))
   app.route('/', oidcRoutes(runtime))
   app.onError((err, c) => {
-    runtime.logger.error('unhandled error', { error: err.message, path: c.req.path })
+    // A database outage is logged (with its code) and answered 503 by `observe`: not a bug to report here.
+    if (!isDatabaseUnavailable(err)) runtime.logger.error('unhandled error', { error: err.message, path: c.req.path })
     return c.json({ error: 'server_error' }, 500, { 'Cache-Control': 'no-store' })
   })
   return app

@@ -79,6 +79,59 @@ describe('private_key_jwt and disabled clients', () => {
     expect(last).toMatchObject({ decision: 'deny', reason: 'ERR_CLIENT_AUTH_FAILED' })
   })
 
+  // Upstreams: the IdP fetches nothing while it serves a request. oidc-provider would fetch a client's jwks_uri (and
+  // a sector_identifier_uri, a metadata document, a back-channel logout URI); IdP clients register their keys inline
+  // and none of those features is on, so no remote server can slow or hang client authentication.
+  test('an unknown kid is invalid_client at once, with no outbound request; a jwks_uri cannot be registered', async () => {
+    const outbound: string[] = []
+    const realFetch = globalThis.fetch
+    globalThis.fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input)
+      if (!url.startsWith(h.issuer)) outbound.push(url)
+      return realFetch(input, init)
+    }
+    try {
+      const unknownKid = {
+        client_id: 'kp-agent',
+        client_assertion_type: CLIENT_ASSERTION_TYPE_JWT_BEARER,
+        client_assertion: await new SignJWT({})
+          .setProtectedHeader({ alg: 'ES256', kid: 'rotated-away' })
+          .setIssuer('kp-agent')
+          .setSubject('kp-agent')
+          .setAudience(`${h.issuer}/token`)
+          .setJti(randomUUID())
+          .setIssuedAt()
+          .setExpirationTime('1m')
+          .sign(otherKey),
+      }
+      const res = await exchange(
+        h,
+        { audience: CHAT_ISSUER, resource: CHAT_MCP, subject_token: 'x' },
+        { headers: {}, fields: unknownKid },
+      )
+      expect(res).toMatchObject({ status: 401, body: { error: 'invalid_client' } })
+    } finally {
+      globalThis.fetch = realFetch
+    }
+    expect(outbound).toEqual([])
+    const key = (await operations.createApiKey(h.admin, 'jwks-uri')).key
+    const refused = await fetch(`${h.issuer}/admin/api/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        clientId: 'remote-keys',
+        name: 'Remote keys',
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        jwks_uri: 'https://keys.example/jwks',
+      }),
+    })
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringMatching(/jwks_uri/),
+    })
+  })
+
   test('a disabled client cannot authenticate: the change applies without a restart', async () => {
     const tokens = await signIn(h, h.clients.agent)
     await operations.updateClient(h.admin, 'agent', { enabled: false })

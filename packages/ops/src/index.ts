@@ -1,5 +1,10 @@
 export { checkReadiness, type HealthRoutesOptions, healthRoutes, type ReadinessCheck } from './health/routes.js'
-export { isDatabaseUnavailable } from './http/database-error.js'
+export {
+  type DatabaseUnavailableAnswer,
+  databaseUnavailableAnswer,
+  isDatabaseUnavailable,
+  wantsHtml,
+} from './http/database-error.js'
 export { type ObserveOptions, observe } from './http/observe.js'
 export { applyConfigFile, KNOWN_SETTINGS } from './log/config-file.js'
 export { type OperationsSettings, operationsFromEnv } from './log/from-env.js'

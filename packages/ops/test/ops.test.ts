@@ -168,6 +168,40 @@ describe('observe middleware and health routes', () => {
     expect(lines[1]).toMatchObject({ status: 500, code: 'ERR_INTERNAL' })
   })
 
+  test('a browser gets the outage as a short plain page, an HTML route too; an API client gets JSON', async () => {
+    const { a, metrics } = app()
+    const pages = new Hono()
+    pages.get('/page', () => {
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })
+    })
+    pages.onError((_err, c) => c.html('<h1>Something went wrong</h1>', 500))
+    a.route('/', pages)
+    const page = await a.request('/boom', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })
+    expect(page.status).toBe(503)
+    expect(page.headers.get('retry-after')).toBe('1')
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await page.text()).toMatch(/Temporarily unavailable/)
+    const fromPage = await a.request('/page')
+    expect(fromPage.status).toBe(503)
+    expect(fromPage.headers.get('content-type')).toMatch(/^text\/html/)
+    const api = await a.request('/boom', { headers: { accept: 'application/json' } })
+    expect(api.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(metrics.databaseErrors.get()).toBe(3)
+  })
+
+  test('a 503 a handler wrote on the raw Node response itself is counted and logged, not written again', async () => {
+    const { a, lines, metrics } = app()
+    const outage = Object.assign(new Error('role is not permitted to log in'), { code: '28000' })
+    a.get('/raw', (c) => {
+      c.error = outage
+      return new Response(null, { headers: { 'x-hono-already-sent': 'true' } })
+    })
+    const res = await a.request('/raw', {}, { outgoing: { statusCode: 503 } })
+    expect(res.headers.get('x-hono-already-sent')).toBe('true')
+    expect(metrics.databaseErrors.get()).toBe(1)
+    expect(lines[0]).toMatchObject({ status: 503, code: 'ERR_DATABASE_UNAVAILABLE' })
+  })
+
   test('past maxInFlight new requests get 503 with Retry-After; the slow one completes', async () => {
     const { a, metrics, release } = app({ maxInFlight: 1 })
     const slow = a.request('/slow')

@@ -40,6 +40,12 @@ export interface StoreOptions {
   schema?: string
   /** PostgreSQL only: pool size (default 10). */
   maxConnections?: number
+  /**
+   * PostgreSQL only: how long a query waits for a connection (a new one to an unreachable server, or a free one from
+   * a full pool) before it fails as the database being unavailable; default 10 000 ms. Without it a request could
+   * wait for a server that silently dropped off the network for as long as TCP takes to give up (minutes).
+   */
+  connectTimeoutMs?: number
   /** Replay store tuning. */
   replay?: ReplayStoreOptions
   /** The migration list; default the one this release ships. Tests and later releases append, never edit. */
@@ -106,6 +112,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   if (options.schema !== undefined && target.backend !== 'postgres') {
     throw new TypeError('options.schema applies to a postgres:// database only')
   }
+  const timeout = options.connectTimeoutMs
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1)) {
+    throw new TypeError('options.connectTimeoutMs must be a positive integer (milliseconds)')
+  }
   const clock: Clock = options.clock ?? Date.now
   if (typeof clock !== 'function') throw new TypeError('options.clock must be a function')
   const list = options.migrations ?? defaultMigrations
@@ -128,6 +138,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { db, dialect, backend } = await connect(target, {
     schema: options.schema,
     maxConnections: options.maxConnections,
+    connectTimeoutMs: options.connectTimeoutMs,
   })
   const replaySchedule = new PurgeSchedule((options.replay?.purgeIntervalSeconds ?? 60) * 1000)
   const oidcSchedule = new PurgeSchedule(60_000)

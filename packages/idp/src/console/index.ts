@@ -7,6 +7,7 @@
  * @see ../../README.md "Console", ../../../../docs/console.md
  */
 import { securityHeaders, sessionAndCsrf } from '@openxaa/console-ui'
+import { isDatabaseUnavailable } from '@openxaa/ops'
 import { type Context, Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { adminContext } from '../admin/api/index.js'
@@ -125,7 +126,8 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
       const status = refusal.status === 404 ? 404 : refusal.status === 403 ? 403 : 400
       return errorPage(c, deps, status, status === 404 ? 'Not found' : 'Cannot do that', refusal.message)
     }
-    runtime.logger.error('console failure', { error: err.message, path: c.req.path })
+    // `observe` turns a database outage into a 503 plain page.
+    if (!isDatabaseUnavailable(err)) runtime.logger.error('console failure', { error: err.message, path: c.req.path })
     return errorPage(c, deps, 500, 'Something went wrong', 'The request could not be completed. Try again.')
   })
   return app as unknown as Hono<IdpEnv>

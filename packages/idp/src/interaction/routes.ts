@@ -4,6 +4,7 @@
  * are neither first-party nor admin-approved). Forms carry a CSRF token bound to the interaction and a cookie.
  */
 import type { HttpBindings } from '@hono/node-server'
+import { isDatabaseUnavailable } from '@openxaa/ops'
 import { type OAuthForm, readForm } from '@openxaa/protocol'
 import { type Context, Hono } from 'hono'
 import type { Interaction } from 'oidc-provider'
@@ -43,7 +44,9 @@ export function interactionRoutes(runtime: IdpRuntime): Hono<Env> {
       const interaction = await provider.interactionDetails(c.env.incoming, c.env.outgoing)
       if (interaction.uid !== c.req.param('uid')) throw new Error('uid mismatch')
       return { interaction, provider }
-    } catch {
+    } catch (err) {
+      // The interaction may well be valid: the database could not say. `observe` answers that with a 503.
+      if (isDatabaseUnavailable(err)) throw err
       return show(
         c,
         errorPage(

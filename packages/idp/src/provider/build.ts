@@ -11,6 +11,7 @@ import { tokenExchangeHandler } from '../token-exchange/handler.js'
 import { TOKEN_EXCHANGE_PARAMETERS } from '../token-exchange/request.js'
 import { installSecretComparison } from './clients.js'
 import { PROVIDER_ROUTES, providerConfiguration } from './configuration.js'
+import { answerDatabaseOutage, noteDatabaseError } from './outage.js'
 
 const NO_CLIENT_AUTH = 'no client authentication mechanism provided'
 
@@ -78,6 +79,8 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
     TOKEN_EXCHANGE_PARAMETERS,
     TOKEN_EXCHANGE_REPEATABLE_PARAMETERS,
   )
+  // First, so that it wraps every other middleware and sees the last word of each answer.
+  provider.use(answerDatabaseOutage)
   provider.use(finishTokenResponse(runtime))
   provider.use(keepOfflineAccess(runtime))
 
@@ -108,7 +111,9 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
       ...(ctx.oidc?.client ? { clientId: ctx.oidc.client.clientId } : {}),
     })
   })
-  provider.on('server_error', (_ctx: KoaContextWithOIDC, err: Error) => {
+  provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {
+    // A database outage is answered 503 and counted by the request log; anything else is a bug worth a line here.
+    if (noteDatabaseError(ctx, err)) return
     runtime.logger.error('OpenID provider server error', { error: err.message })
   })
   return provider

@@ -7,6 +7,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { Hono } from 'hono'
 import type { IdpRuntime } from '../context.js'
 import { PROVIDER_ROUTES } from '../provider/configuration.js'
+import { answeredDatabaseError } from '../provider/outage.js'
 
 // Endpoints that take POST only. oidc-provider answers some other methods on them with a 500 (GET /device/auth
 // reaches its device-flow session code), so they are refused here first, like the AS does.
@@ -41,6 +42,9 @@ export function oidcRoutes(runtime: IdpRuntime): Hono<{ Bindings: HttpBindings }
       incoming.url = url.slice(mountPath.length) || '/'
     }
     await listener(incoming, outgoing)
+    // oidc-provider answered a database outage with its 503 already; `observe` counts it and logs its code.
+    const outage = answeredDatabaseError(incoming)
+    if (outage !== undefined) c.error = outage
     return RESPONSE_ALREADY_SENT
   })
   return app

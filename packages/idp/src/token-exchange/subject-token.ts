@@ -7,6 +7,7 @@
  */
 
 import { verify as verifySignature } from 'node:crypto'
+import { isDatabaseUnavailable } from '@openxaa/ops'
 import {
   ACCESS_TOKEN_TYP,
   DEFAULT_CLOCK_SKEW,
@@ -109,6 +110,8 @@ export async function validateIdToken(runtime: IdpRuntime, token: string, client
       ;({ payload } = await verify(fresh))
     }
   } catch (err) {
+    // The keys could not be read: the token may well be valid, so no refusal (the request is answered 503).
+    if (isDatabaseUnavailable(err)) throw err
     if (err instanceof joseErrors.JWTExpired) throw invalid('ERR_SUBJECT_TOKEN_EXPIRED', 'ID token exp has passed')
     const reason = err instanceof joseErrors.JOSEError ? err.code : 'verification failed'
     throw invalid('ERR_SUBJECT_TOKEN_INVALID', `ID token rejected: ${reason}`)

@@ -84,6 +84,10 @@ async function listen(make: (issuer: string) => Promise<Idp>) {
 export interface HarnessSetup {
   /** Another database (the benchmarks run the IdP on PostgreSQL too); the caller owns and drops it. */
   databaseUrl?: string
+  /** The key-encryption key of the store; default a random one (pass one for another process on the same data). */
+  keyEncryptionKey?: string
+  /** The store's wait for a PostgreSQL connection (`connectTimeoutMs`). */
+  connectTimeoutMs?: number
 }
 
 /** Starts the IdP and seeds the directory. */
@@ -92,9 +96,10 @@ export async function startHarness(extra: Partial<IdpOptions> = {}, setup: Harne
   const clock = new TestClock()
   const store = await openStore({
     url: setup.databaseUrl ?? `sqlite:${join(dir, 'idp.db')}`,
-    keyEncryptionKey: randomBytes(32).toString('base64url'),
+    keyEncryptionKey: setup.keyEncryptionKey ?? randomBytes(32).toString('base64url'),
     dataDir: dir,
     clock: clock.fn,
+    ...(setup.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: setup.connectTimeoutMs }),
   })
   const cookieKeys = [randomBytes(32).toString('base64url')]
   const options = (issuer: string): IdpOptions => ({
@@ -217,33 +222,52 @@ export interface TokenSet {
   expires_in: number
 }
 
-/** Runs the authorization code flow with PKCE through the real sign-in form; returns the token response. */
-export async function signIn(
+/** What a client holds after the authorization endpoint: the code and the PKCE verifier that redeems it. */
+export interface AuthorizationResult {
+  code: string
+  verifier: string
+}
+
+/** Options of {@link authorize} and {@link signIn}. */
+export interface SignInOptions {
+  username?: string
+  password?: string
+  scope?: string
+  browser?: Browser
+  /** Client authentication at the token endpoint other than client_secret_basic. */
+  tokenAuth?: () => Promise<{ headers?: Record<string, string>; fields?: Record<string, string> }>
+}
+
+/** The authorization endpoint URL of a code flow with PKCE for `client`. */
+export function authorizationUrl(
   h: { issuer: string },
   client: SeededClient,
-  opts: {
-    username?: string
-    password?: string
-    scope?: string
-    browser?: Browser
-    /** Client authentication at the token endpoint other than client_secret_basic. */
-    tokenAuth?: () => Promise<{ headers?: Record<string, string>; fields?: Record<string, string> }>
-  } = {},
-): Promise<TokenSet> {
-  const browser = opts.browser ?? new Browser()
-  const { verifier, challenge } = pkce()
+  challenge: string,
+  scope?: string,
+): string {
   const auth = new URL(`${h.issuer}/auth`)
   auth.search = new URLSearchParams({
     client_id: client.clientId,
     response_type: 'code',
     redirect_uri: REDIRECT_URI,
-    scope: opts.scope ?? 'openid email profile offline_access',
+    scope: scope ?? 'openid email profile offline_access',
     state: randomBytes(8).toString('hex'),
     nonce: randomBytes(8).toString('hex'),
     code_challenge: challenge,
     code_challenge_method: 'S256',
   }).toString()
-  let step = await browser.follow(auth.href, REDIRECT_URI)
+  return auth.href
+}
+
+/** Runs the authorization endpoint with PKCE through the real sign-in form, up to the code at the redirect URI. */
+export async function authorize(
+  h: { issuer: string },
+  client: SeededClient,
+  opts: SignInOptions = {},
+): Promise<AuthorizationResult> {
+  const browser = opts.browser ?? new Browser()
+  const { verifier, challenge } = pkce()
+  let step = await browser.follow(authorizationUrl(h, client, challenge, opts.scope), REDIRECT_URI)
   if (step.res !== undefined) {
     const page = await step.res.text()
     if (step.res.status !== 200) throw new Error(`sign-in page: ${step.res.status} ${page.slice(0, 300)}`)
@@ -261,8 +285,18 @@ export async function signIn(
     throw new Error(`sign-in did not complete: ${step.res.status} ${(await step.res.text()).slice(0, 500)}`)
   const code = new URL(step.url).searchParams.get('code')
   if (!code) throw new Error(`no code in ${step.url}`)
+  return { code, verifier }
+}
+
+/** POSTs the authorization code grant; the raw answer. */
+export async function redeemCode(
+  h: { issuer: string },
+  client: SeededClient,
+  { code, verifier }: AuthorizationResult,
+  opts: Pick<SignInOptions, 'tokenAuth'> = {},
+): Promise<Response> {
   const custom = await opts.tokenAuth?.()
-  const res = await fetch(`${h.issuer}/token`, {
+  return fetch(`${h.issuer}/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
@@ -276,6 +310,11 @@ export async function signIn(
       ...custom?.fields,
     }),
   })
+}
+
+/** Runs the authorization code flow with PKCE through the real sign-in form; returns the token response. */
+export async function signIn(h: { issuer: string }, client: SeededClient, opts: SignInOptions = {}): Promise<TokenSet> {
+  const res = await redeemCode(h, client, await authorize(h, client, opts), opts)
   const body = await res.json()
   if (res.status !== 200) throw new Error(`token: ${res.status} ${JSON.stringify(body)}`)
   return body as TokenSet

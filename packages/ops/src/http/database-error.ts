@@ -22,3 +22,43 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false
 }
+
+/** The answer to a request that failed because the database is unavailable. */
+export interface DatabaseUnavailableAnswer {
+  status: 503
+  headers: Record<string, string>
+  body: string
+}
+
+const UNAVAILABLE_PAGE =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title></head>' +
+  '<body><h1>Temporarily unavailable</h1><p>The service cannot reach its database. Try again in a moment.</p>' +
+  '</body></html>'
+
+/**
+ * The 503 for a database outage, written once for every server and framework (Hono routes through `observe`, the
+ * IdP's oidc-provider through Koa): `{"error":"temporarily_unavailable"}` for APIs, a short plain page (no layout, no
+ * database needed to render it) for a browser, `Retry-After` either way.
+ */
+export function databaseUnavailableAnswer(format: 'json' | 'html', retryAfterSeconds = 1): DatabaseUnavailableAnswer {
+  const headers = { 'Cache-Control': 'no-store', 'Retry-After': String(retryAfterSeconds) }
+  if (format === 'html') {
+    return { status: 503, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' }, body: UNAVAILABLE_PAGE }
+  }
+  return {
+    status: 503,
+    headers: { ...headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      error: 'temporarily_unavailable',
+      error_description: 'the database is unavailable, retry later',
+    }),
+  }
+}
+
+/**
+ * Whether a failed request gets the page rather than JSON: the answer it replaces was a page, or the client asked
+ * for HTML (a browser's `Accept`). API clients send `application/json` or `*\/*` and get JSON.
+ */
+export function wantsHtml(accept: string | undefined, replacedContentType?: string | null): boolean {
+  return /^text\/html\b/i.test(replacedContentType ?? '') || /\btext\/html\b/i.test(accept ?? '')
+}

@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { JsonLogger } from '../log/json-logger.js'
 import type { ServerMetrics } from '../metrics/server-metrics.js'
-import { isDatabaseUnavailable } from './database-error.js'
+import { databaseUnavailableAnswer, isDatabaseUnavailable, wantsHtml } from './database-error.js'
 
 /** Settings of {@link observe}. */
 export interface ObserveOptions {
@@ -107,10 +107,16 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
     }
     const err = c.error
     let errorCode: string | undefined
-    if (err !== undefined && c.res.status >= 500 && isDatabaseUnavailable(err)) {
+    if (err !== undefined && statusOf(c) >= 500 && isDatabaseUnavailable(err)) {
       metrics.databaseErrors.inc()
       errorCode = 'ERR_DATABASE_UNAVAILABLE'
-      c.res = unavailable(retryAfter, 'temporarily_unavailable', 'the database is unavailable, retry later')
+      // A handler that answered on the raw Node response (oidc-provider at the IdP) wrote its own 503 with
+      // `databaseUnavailableAnswer` and reports the error in `c.error`; anything else is replaced here.
+      if (c.res.headers.get('x-hono-already-sent') === null) {
+        const html = wantsHtml(c.req.header('accept'), c.res.headers.get('content-type'))
+        const answer = databaseUnavailableAnswer(html ? 'html' : 'json', retryAfter)
+        c.res = new Response(answer.body, { status: answer.status, headers: answer.headers })
+      }
     } else if (err !== undefined) {
       const code = (err as unknown as { code?: unknown }).code
       errorCode = typeof code === 'string' ? code : 'ERR_INTERNAL'

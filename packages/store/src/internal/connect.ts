@@ -13,6 +13,7 @@ import type { DatabaseTarget } from '../url.js'
 /** How long a SQLite writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000
 const PG_INT8 = 20
+const PG_CONNECT_TIMEOUT_MS = 10_000
 
 export interface Connection {
   db: Kysely<Database>
@@ -25,6 +26,8 @@ export interface ConnectOptions {
   schema?: string | undefined
   /** PostgreSQL only: pool size. */
   maxConnections?: number | undefined
+  /** PostgreSQL only: the longest wait for a connection, new or pooled. */
+  connectTimeoutMs?: number | undefined
 }
 
 async function openSqlite(filename: string, memory: boolean): Promise<Kysely<Database>> {
@@ -59,6 +62,10 @@ async function openPostgres(connectionString: string, options: ConnectOptions): 
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
+    // Bounded: a server gone silent (no RST, no answer) fails the request with "timeout exceeded when trying to
+    // connect", a 503, instead of holding it until TCP gives up. Keep-alive notices a dead peer of an idle connection.
+    connectionTimeoutMillis: options.connectTimeoutMs ?? PG_CONNECT_TIMEOUT_MS,
+    keepAlive: true,
     // Timestamps are epoch milliseconds in int8 columns: read them as numbers (exact below 2^53), per pool, not
     // through pg's process-wide type registry.
     types: {
@@ -71,6 +78,10 @@ async function openPostgres(connectionString: string, options: ConnectOptions): 
   })
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {})
+  // So does a client checked out of the pool (pg-pool listens only while it is idle) whose connection ends without a
+  // PostgreSQL error message: a network drop, a proxy or a crashed server. Its queries reject (503 upstream); the
+  // event itself must not be an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => {}))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 

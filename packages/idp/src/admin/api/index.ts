@@ -3,6 +3,7 @@
  * scopes, per-client ids), connections, blocks, audit, signing keys, API keys. Every change is audited with its
  * actor. Documented by the OpenAPI 3.1 document at `/admin/api/openapi.json`.
  */
+import { isDatabaseUnavailable } from '@openxaa/ops'
 import { Hono } from 'hono'
 import type { IdpEnv } from '../../app.js'
 import type { IdpRuntime } from '../../context.js'
@@ -67,7 +68,9 @@ export function adminRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
   app.onError((err, c) => {
     const admin = toAdminError(err)
     if (admin === undefined) {
-      runtime.logger.error('admin API failure', { error: err.message, path: c.req.path })
+      // `observe` turns a database outage into a 503 in the same `{ error, error_description }` shape.
+      if (!isDatabaseUnavailable(err))
+        runtime.logger.error('admin API failure', { error: err.message, path: c.req.path })
       return c.json({ error: 'server_error', error_description: 'the request could not be completed' }, 500, {
         'Cache-Control': 'no-store',
       })
