@@ -21,6 +21,7 @@ import type { MiddlewareHandler } from 'hono'
 import { AUDIT_ACTIONS, recordQuietly } from './audit.js'
 import type { IdpLogger, IdpRuntime } from './context.js'
 import type { ResolvedIdpOptions } from './options.js'
+import { requestIdOfContext, withRequestId } from './request-id.js'
 import { replayIncoming } from './routes/replay-body.js'
 
 /** The limiter of one IdP: Redis if configured, else the store's shared windows on PostgreSQL, else memory. */
@@ -43,7 +44,12 @@ export function createIdpRateLimiter(
 }
 
 /** Audits the first refusal of a window (a flood must not become a flood of audit rows). */
-async function auditRefusal(runtime: IdpRuntime, refusal: RateLimitRefusal, path: string): Promise<void> {
+async function auditRefusal(
+  runtime: IdpRuntime,
+  refusal: RateLimitRefusal,
+  path: string,
+  requestId: string | undefined,
+): Promise<void> {
   if (!refusal.first) return
   const clientId = refusal.scope === 'client' ? refusal.id : undefined
   await recordQuietly(runtime.store.audit, runtime.logger, {
@@ -56,6 +62,7 @@ async function auditRefusal(runtime: IdpRuntime, refusal: RateLimitRefusal, path
     ...(clientId === undefined ? {} : { clientId }),
     tenant: runtime.options.tenant,
     data: { path, scope: refusal.scope },
+    ...withRequestId(requestId),
   })
 }
 
@@ -84,7 +91,7 @@ export function limitByAddress(runtime: IdpRuntime): MiddlewareHandler<{ Binding
       })
     }
     if (refusal !== undefined) {
-      await auditRefusal(runtime, refusal, c.req.path)
+      await auditRefusal(runtime, refusal, c.req.path, requestIdOfContext(c))
       return rateLimitedResponse(refusal)
     }
     if (incoming !== undefined) c.env.incoming = replayIncoming(incoming, body)
@@ -93,8 +100,12 @@ export function limitByAddress(runtime: IdpRuntime): MiddlewareHandler<{ Binding
 }
 
 /** The per-client limit of an authenticated client at the token endpoint: why it is refused, or undefined. */
-export async function limitByClient(runtime: IdpRuntime, clientId: string): Promise<RateLimitRefusal | undefined> {
+export async function limitByClient(
+  runtime: IdpRuntime,
+  clientId: string,
+  requestId?: string,
+): Promise<RateLimitRefusal | undefined> {
   const refusal = await runtime.rateLimiter.check('client', clientId)
-  if (refusal !== undefined) await auditRefusal(runtime, refusal, `${runtime.options.mountPath}/token`)
+  if (refusal !== undefined) await auditRefusal(runtime, refusal, `${runtime.options.mountPath}/token`, requestId)
   return refusal
 }

@@ -36,6 +36,46 @@ describe('token exchange route and its key cache', () => {
     expect((await lastIssue())?.decision).toBe('allow')
   })
 
+  test('every audit event of an exchange carries its request id, on the route and through oidc-provider', async () => {
+    const tokens = await signIn(h, h.clients.agent)
+    const byId = async (requestId: string) => (await h.store.audit.query({ requestId })).events
+    const allowed = await exchange(
+      h,
+      chat(tokens.id_token),
+      { client: h.clients.agent },
+      { 'x-request-id': 'req-route-1' },
+    )
+    expect(allowed.status).toBe(200)
+    expect(allowed.headers.get('x-request-id')).toBe('req-route-1')
+    expect((await byId('req-route-1')).map((e) => e.decision)).toEqual(['allow'])
+    const refused = await exchange(
+      h,
+      { ...chat(tokens.id_token), audience: 'https://unknown.example' },
+      { client: h.clients.agent },
+      { 'x-request-id': 'req-route-2' },
+    )
+    expect(refused.status).toBe(400)
+    expect((await byId('req-route-2')).map((e) => e.decision)).toEqual(['deny'])
+    // Through oidc-provider: a refresh token as the subject, and a client oidc-provider refuses.
+    const viaProvider = await exchange(
+      h,
+      { ...chat(tokens.refresh_token!), subject_token_type: TOKEN_TYPE_REFRESH_TOKEN },
+      { client: h.clients.agent },
+      { 'x-request-id': 'req-provider-1' },
+    )
+    expect(viaProvider.status).toBe(200)
+    expect(viaProvider.headers.get('x-request-id')).toBe('req-provider-1')
+    expect((await byId('req-provider-1')).map((e) => e.decision)).toEqual(['allow'])
+    const wrong = await exchange(
+      h,
+      chat(tokens.id_token),
+      { client: { ...h.clients.agent, secret: 'wrong' } },
+      { 'x-request-id': 'req-provider-2' },
+    )
+    expect(wrong.status).toBe(401)
+    expect(await byId('req-provider-2')).toMatchObject([{ decision: 'deny', reason: 'ERR_CLIENT_AUTH_FAILED' }])
+  })
+
   test('a browser request (Origin) still gets the CORS answer of oidc-provider after the route read its body', async () => {
     const tokens = await signIn(h, h.clients.agent)
     const res = await exchange(h, chat(tokens.id_token), { client: h.clients.agent }, { origin: 'https://x.example' })

@@ -9,6 +9,7 @@ import { AUDIT_DECISIONS, type AuditDecision } from '@openxaa/store'
 import type { Context, Hono } from 'hono'
 import { type AuditFilter, operations } from '../admin/administration.js'
 import { recordQuietly } from '../audit.js'
+import { requestIdOfContext, withRequestId } from '../request-id.js'
 import { exportStream } from './audit-export.js'
 import { AuditTable, loadNames } from './audit-table.js'
 
@@ -161,6 +162,7 @@ export function auditRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
       // Who took a copy of the log, and of what, is itself worth a record.
       await recordQuietly(ctx.store.audit, runtime.logger, {
         actor: ctx.actor,
+        ...withRequestId(requestIdOfContext(c)),
         action: 'console.audit.export',
         decision: 'info',
         data: { format, filter: { ...filter } },

@@ -15,6 +15,7 @@ import { toAdminError } from '../admin/errors.js'
 import type { IdpEnv } from '../app.js'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
+import { requestIdOfContext, withRequestId } from '../request-id.js'
 import { applicationRoutes } from './applications.js'
 import { assets } from './assets/index.js'
 import { auditRoutes } from './audit.js'
@@ -68,6 +69,7 @@ export function consoleRoutes(runtime: IdpRuntime): Hono<IdpEnv> {
         const c = plain as Context<ConsoleEnv> // this console's variables (requestId, user…)
         await recordQuietly(runtime.store.audit, runtime.logger, {
           actor: { type: session.uid === undefined ? 'anonymous' : 'user', id: session.uid ?? 'browser' },
+          ...withRequestId(requestIdOfContext(c)),
           action: AUDIT_ACTIONS.consoleCsrf,
           decision: 'deny',
           reason: 'ERR_CSRF',

@@ -10,6 +10,7 @@ import type { Hono } from 'hono'
 import { ADMIN_ROLE } from '../admin/api/auth.js'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import { verifyPassword } from '../directory/password.js'
+import { requestIdOfContext, withRequestId } from '../request-id.js'
 
 import type { ConsoleDeps, ConsoleEnv } from './env.js'
 import { csrfOf, render } from './respond.js'
@@ -80,6 +81,7 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     if (refused) {
       await recordQuietly(store.audit, runtime.logger, {
         actor: { type: 'user', id: found?.user.id ?? 'unknown' },
+        ...withRequestId(requestIdOfContext(c)),
         action: AUDIT_ACTIONS.consoleSignIn,
         decision: 'deny',
         reason:
@@ -104,6 +106,7 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     const user = found.user
     await store.audit.append({
       actor: { type: 'user', id: user.id },
+      ...withRequestId(requestIdOfContext(c)),
       action: AUDIT_ACTIONS.consoleSignIn,
       decision: 'allow',
       userId: user.id,
@@ -119,6 +122,7 @@ export function signInRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
     if (uid !== undefined) {
       await recordQuietly(store.audit, runtime.logger, {
         actor: { type: 'user', id: uid },
+        ...withRequestId(requestIdOfContext(c)),
         action: AUDIT_ACTIONS.consoleSignOut,
         decision: 'info',
         userId: uid,

@@ -11,6 +11,7 @@ import type { Interaction } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
 import { verifyPassword } from '../directory/password.js'
+import { requestIdOfContext, withRequestId } from '../request-id.js'
 import { checkCsrfToken, issueCsrfToken } from './csrf.js'
 import { consentPage, errorPage, signInPage } from './pages.js'
 
@@ -69,6 +70,7 @@ export function interactionRoutes(runtime: IdpRuntime): Hono<Env> {
     if (!checkCsrfToken(c, options.cookieKeys, uid, form.get('csrf'))) {
       await recordQuietly(store.audit, runtime.logger, {
         actor: { type: 'anonymous', id: 'browser' },
+        ...withRequestId(requestIdOfContext(c)),
         action: AUDIT_ACTIONS.signIn,
         decision: 'deny',
         reason: 'ERR_CSRF',
@@ -133,6 +135,7 @@ export function interactionRoutes(runtime: IdpRuntime): Hono<Env> {
     const refuse = async (reason: string, detail: string) => {
       await recordQuietly(store.audit, runtime.logger, {
         actor: { type: 'user', id: found?.user.id ?? 'unknown' },
+        ...withRequestId(requestIdOfContext(c)),
         action: AUDIT_ACTIONS.signIn,
         decision: 'deny',
         reason,
@@ -160,6 +163,7 @@ export function interactionRoutes(runtime: IdpRuntime): Hono<Env> {
     if (found.user.status !== 'active') return refuse('ERR_USER_DISABLED', 'the user is disabled')
     await store.audit.append({
       actor: { type: 'user', id: found.user.id },
+      ...withRequestId(requestIdOfContext(c)),
       action: AUDIT_ACTIONS.signIn,
       decision: 'allow',
       userId: found.user.id,
@@ -227,6 +231,7 @@ async function finishConsent(
   const grantId = await grant.save()
   await runtime.store.audit.append({
     actor: { type: 'user', id: accountId },
+    ...withRequestId(requestIdOfContext(c)),
     action: AUDIT_ACTIONS.consent,
     decision: 'allow',
     userId: accountId,

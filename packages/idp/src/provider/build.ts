@@ -7,6 +7,7 @@ import type { AuditEventInput, CurrentSigningKey } from '@openxaa/store'
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
+import { requestIdOfIncoming, withRequestId } from '../request-id.js'
 import { tokenExchangeHandler } from '../token-exchange/handler.js'
 import { TOKEN_EXCHANGE_PARAMETERS } from '../token-exchange/request.js'
 import { installSecretComparison } from './clients.js'
@@ -99,6 +100,7 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
       detail: err.error_detail ?? err.error_description ?? err.error ?? 'refused by the OpenID provider',
       ...(clientId === undefined ? {} : { clientId }),
       tenant: runtime.options.tenant,
+      ...withRequestId(requestIdOfIncoming(ctx.req)),
     }
   })
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
@@ -109,6 +111,7 @@ export function buildProvider(runtime: IdpRuntime, key: CurrentSigningKey): Prov
       decision: 'info',
       ...(accountId ? { userId: accountId } : {}),
       ...(ctx.oidc?.client ? { clientId: ctx.oidc.client.clientId } : {}),
+      ...withRequestId(requestIdOfIncoming(ctx.req)),
     })
   })
   provider.on('server_error', (ctx: KoaContextWithOIDC, err: Error) => {

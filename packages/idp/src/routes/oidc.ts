@@ -8,6 +8,7 @@ import { Hono } from 'hono'
 import type { IdpRuntime } from '../context.js'
 import { PROVIDER_ROUTES } from '../provider/configuration.js'
 import { answeredDatabaseError } from '../provider/outage.js'
+import { requestIdOfContext, tagRequestId } from '../request-id.js'
 
 // Endpoints that take POST only. oidc-provider answers some other methods on them with a 500 (GET /device/auth
 // reaches its device-flow session code), so they are refused here first, like the AS does.
@@ -41,6 +42,10 @@ export function oidcRoutes(runtime: IdpRuntime): Hono<{ Bindings: HttpBindings }
       ;(incoming as typeof incoming & { originalUrl?: string }).originalUrl = url
       incoming.url = url.slice(mountPath.length) || '/'
     }
+    const requestId = requestIdOfContext(c)
+    tagRequestId(incoming, requestId)
+    // oidc-provider writes the answer itself, past the point where `observe` adds the header.
+    if (requestId !== undefined) outgoing.setHeader('X-Request-Id', requestId)
     await listener(incoming, outgoing)
     // oidc-provider answered a database outage with its 503 already; `observe` counts it and logs its code.
     const outage = answeredDatabaseError(incoming)

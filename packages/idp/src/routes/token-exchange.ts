@@ -26,6 +26,7 @@ import { Hono } from 'hono'
 import type { IdpRuntime } from '../context.js'
 import { verifySecret } from '../directory/secrets.js'
 import { PROVIDER_ROUTES } from '../provider/configuration.js'
+import { requestIdOfContext } from '../request-id.js'
 import { handleTokenExchange } from '../token-exchange/handler.js'
 import { replayIncoming } from './replay-body.js'
 
@@ -121,6 +122,7 @@ export function tokenExchangeRoute(runtime: IdpRuntime): Hono<{ Bindings: HttpBi
       form,
       dpop: c.req.header('dpop') ?? '',
       provider: async () => (await runtime.provider.get()).provider,
+      requestId: requestIdOfContext(c),
     })
     return new Response(JSON.stringify(answer.body), {
       status: answer.status,

@@ -24,6 +24,7 @@ import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
 import type { IdpRuntime } from '../context.js'
 import { IDP_KEY_PURPOSE } from '../provider/holder.js'
 import { limitByClient } from '../rate-limit.js'
+import { requestIdOfIncoming, withRequestId } from '../request-id.js'
 import { dpopThumbprint } from './dpop.js'
 import { evaluatePolicy } from './policy.js'
 import { parseExchange, type TokenExchangeForm } from './request.js'
@@ -43,6 +44,8 @@ export interface ExchangeInput {
   dpop: string
   /** The provider instance, for refresh-token subject tokens. */
   provider(): Promise<Provider>
+  /** The request's id (`X-Request-Id`), recorded on its audit event. */
+  requestId?: string | undefined
 }
 
 /** An issued ID-JAG: the response body and what its audit event records. */
@@ -189,12 +192,12 @@ export interface ExchangeAnswer {
  */
 export async function handleTokenExchange(runtime: IdpRuntime, input: ExchangeInput): Promise<ExchangeAnswer> {
   const { clientId } = input
-  const limited = await limitByClient(runtime, clientId)
+  const limited = await limitByClient(runtime, clientId, input.requestId)
   if (limited !== undefined) {
     const { status, body, headers } = rateLimitedAnswer(limited)
     return { status, body, headers: { 'Retry-After': headers['Retry-After']! } }
   }
-  const event: EventContext = { clientId, tenant: runtime.options.tenant }
+  const event: EventContext = { clientId, tenant: runtime.options.tenant, ...withRequestId(input.requestId) }
   const actor = { type: 'client', id: clientId }
   let result: ExchangeResult
   try {
@@ -231,6 +234,7 @@ export function tokenExchangeHandler(runtime: IdpRuntime) {
       form: ctx.oidc.body as Record<string, unknown> | undefined,
       dpop: ctx.get('dpop'),
       provider: async () => ctx.oidc.provider,
+      requestId: requestIdOfIncoming(ctx.req),
     })
     ctx.status = answer.status
     ctx.body = answer.body
