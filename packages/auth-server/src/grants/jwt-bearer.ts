@@ -16,7 +16,7 @@ import {
   TOKEN_TYPE_DPOP,
   verifyIdJag,
 } from '@openxaa/protocol'
-import type { AsResource, IssuerTrust } from '@openxaa/store'
+import type { AsResource, IssuerTrust, RedemptionRows } from '@openxaa/store'
 import { decodeJwt } from 'jose'
 import { AUDIT_ACTIONS, type AuditFields, clientActor, recordDecision, recordRefusal } from '../audit.js'
 import type { AuthenticatedClient } from '../client-auth/authenticate.js'
@@ -44,6 +44,11 @@ export interface RedeemIdJagRequest {
    * `mintAccessToken` with `context.signingKey()`.
    */
   mint?: (claims: MintAccessTokenInput, lifetime: number) => Promise<string>
+  /**
+   * The rows this redemption needs, read in one query beforehand ({@link readRedemptionRows}); each is used only
+   * when its key matches the verified claims, else read again. Absent: each row is read when it is needed.
+   */
+  rows?: RedemptionRows
 }
 
 /** A granted access token and what the response and the caller need to know. */
@@ -75,6 +80,25 @@ function unverifiedClaims(assertion: string): { iss?: string; sub?: string; tena
   } catch {
     return {}
   }
+}
+
+/**
+ * Reads, in one query, the client row, the trusts of the assertion's issuer with the accounts linked to its subject,
+ * and the resource it names: the unverified claims only choose what to read, {@link redeemIdJag} and
+ * `authenticateClient` use a row only when their own key matches the one it was read with.
+ */
+export function readRedemptionRows(
+  context: RedemptionContext,
+  clientId: string,
+  assertion: string | undefined,
+): Promise<RedemptionRows> {
+  const hint = assertion === undefined ? {} : unverifiedClaims(assertion)
+  return context.store.authServer.redemptionRows.read({
+    clientId,
+    issuer: hint.iss,
+    subject: hint.sub,
+    resource: hint.resource,
+  })
 }
 
 function targetResources(idJagResources: readonly string[], requested: readonly string[] | undefined): string[] {
@@ -109,6 +133,7 @@ export async function redeemIdJag(
   const { client, assertion } = request
   const { options, store } = context
   const hint = unverifiedClaims(assertion)
+  const prefetched = request.rows?.key.clientId === client.clientId ? request.rows : undefined
   const fields: AuditFields = { clientId: client.clientId, issuer: hint.iss, subject: hint.sub, tenant: hint.tenant }
   if (request.requestId !== undefined) fields.requestId = request.requestId
   let matched: IssuerTrust | undefined
@@ -119,7 +144,8 @@ export async function redeemIdJag(
   const resourceRow = (uri: string) => {
     let row = resourceRows.get(uri)
     if (row === undefined) {
-      row = store.authServer.resources.get(uri)
+      const read = prefetched === undefined ? null : prefetched.resource(uri)
+      row = read === null ? store.authServer.resources.get(uri) : Promise.resolve(read)
       row.catch(() => {})
       resourceRows.set(uri, row)
     }
@@ -133,7 +159,7 @@ export async function redeemIdJag(
       tokenEndpoint: options.endpoints.token,
       clientId: client.clientId,
       trustedIssuer: async (iss) => {
-        const found = await lookUpTrust(context, iss, hint.tenant, client)
+        const found = await lookUpTrust(context, iss, hint.tenant, client, prefetched)
         disabled = found.disabled
         matched = found.trust?.row ?? found.disabled
         return found.trust
@@ -150,7 +176,7 @@ export async function redeemIdJag(
     Object.assign(fields, { organization: trust.organizationId, subject: verified.claims.sub })
 
     // 2(d).10 subject → local account of the trust's organization
-    const { account, resolution } = await resolveSubject(context, trust, verified.claims)
+    const { account, resolution } = await resolveSubject(context, trust, verified.claims, prefetched)
     fields.userId = account.id
 
     // 2(d).12 / RFC 8707: the token is for the ID-JAG's resource (narrowed by `resource` if sent)

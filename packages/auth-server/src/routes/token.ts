@@ -14,11 +14,13 @@ import {
   readForm,
   verifyDpopProof,
 } from '@openxaa/protocol'
+import type { RedemptionRows } from '@openxaa/store'
 import type { Context } from 'hono'
 import { AUDIT_ACTIONS, clientActor, recordRefusal } from '../audit.js'
 import { type AuthenticatedClient, authenticateClient } from '../client-auth/authenticate.js'
+import { isClientMetadataDocumentUrl } from '../client-auth/metadata-document.js'
 import type { AppEnv, RedemptionContext } from '../context.js'
-import { redeemIdJag } from '../grants/jwt-bearer.js'
+import { readRedemptionRows, redeemIdJag } from '../grants/jwt-bearer.js'
 
 function claimedClientId(headers: Headers, form: OAuthForm | undefined): string | undefined {
   if (form === undefined) return undefined
@@ -39,9 +41,15 @@ export function tokenHandler(context: RedemptionContext) {
     let client: AuthenticatedClient | undefined
     let request: ReturnType<typeof parseJwtBearerRequest>
     let dpopJkt: string | undefined
+    let rows: RedemptionRows | undefined
     try {
       form = await readForm(c.req.raw, { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
-      client = await authenticateClient(context, { headers, form })
+      // The client, trust, account and resource rows in one query (a round trip each on PostgreSQL, otherwise).
+      const claimed = claimedClientId(headers, form)
+      if (claimed !== undefined && !isClientMetadataDocumentUrl(claimed)) {
+        rows = await readRedemptionRows(context, claimed, form.get('assertion'))
+      }
+      client = await authenticateClient(context, { headers, form, ...(rows === undefined ? {} : { rows }) })
       request = parseJwtBearerRequest(form)
       const proof = headers.get('dpop')
       if (proof !== null) {
@@ -70,6 +78,7 @@ export function tokenHandler(context: RedemptionContext) {
       assertion: request.assertion,
       client,
       requestId,
+      ...(rows === undefined ? {} : { rows }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
       ...(request.scopes === undefined ? {} : { scopes: request.scopes }),
       ...(request.resources.length === 0 ? {} : { resources: request.resources }),
