@@ -40,6 +40,11 @@ export interface StoreOptions {
   schema?: string
   /** PostgreSQL only: pool size (default 10). */
   maxConnections?: number
+  /**
+   * PostgreSQL only: run repeated statements as named prepared statements, parsed once per connection (default
+   * true). Switch off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  namedStatements?: boolean
   /** Replay store tuning. */
   replay?: ReplayStoreOptions
   /** The migration list; default the one this release ships. Tests and later releases append, never edit. */
@@ -128,6 +133,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { db, dialect, backend } = await connect(target, {
     schema: options.schema,
     maxConnections: options.maxConnections,
+    namedStatements: options.namedStatements,
   })
   const replaySchedule = new PurgeSchedule((options.replay?.purgeIntervalSeconds ?? 60) * 1000)
   const oidcSchedule = new PurgeSchedule(60_000)

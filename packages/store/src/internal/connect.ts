@@ -9,6 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import type { Database, SqlDialect } from '../schema.js'
 import type { DatabaseTarget } from '../url.js'
+import { useNamedStatements } from './pg-named.js'
 
 /** How long a SQLite writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000
@@ -25,6 +26,11 @@ export interface ConnectOptions {
   schema?: string | undefined
   /** PostgreSQL only: pool size. */
   maxConnections?: number | undefined
+  /**
+   * PostgreSQL only: run repeated statements as named prepared statements (default true; `pg-named.ts`). Off for a
+   * pooler that cannot keep them per connection (PgBouncer in transaction mode before 1.21).
+   */
+  namedStatements?: boolean | undefined
 }
 
 async function openSqlite(filename: string, memory: boolean): Promise<Kysely<Database>> {
@@ -71,6 +77,7 @@ async function openPostgres(connectionString: string, options: ConnectOptions): 
   })
   // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {})
+  if (options.namedStatements !== false) useNamedStatements(pool)
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 
