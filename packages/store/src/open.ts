@@ -42,7 +42,8 @@ export interface StoreOptions {
   maxConnections?: number
   /**
    * PostgreSQL only: run repeated statements as named prepared statements, parsed once per connection (default
-   * true). Switch off behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   * true; else `OPENXAA_DATABASE_NAMED_STATEMENTS`, `false` or `off` to switch off). Switch off behind a pooler that
+   * cannot keep them (PgBouncer in transaction mode before 1.21).
    */
   namedStatements?: boolean
   /** Replay store tuning. */
@@ -133,7 +134,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const { db, dialect, backend } = await connect(target, {
     schema: options.schema,
     maxConnections: options.maxConnections,
-    namedStatements: options.namedStatements,
+    namedStatements:
+      options.namedStatements ?? !['false', 'off', '0'].includes(env.OPENXAA_DATABASE_NAMED_STATEMENTS ?? ''),
   })
   const replaySchedule = new PurgeSchedule((options.replay?.purgeIntervalSeconds ?? 60) * 1000)
   const oidcSchedule = new PurgeSchedule(60_000)

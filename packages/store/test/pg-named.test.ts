@@ -2,8 +2,9 @@
 // that alters a result type does not break them, and the number of named texts is bounded.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openStore } from '../src/index.js'
 import { MAX_NAMED_TEXTS, useNamedStatements } from '../src/internal/pg-named.js'
-import { postgresSchema, realPostgresUrl } from './backends.js'
+import { postgresSchema, realPostgresUrl, TEST_KEK } from './backends.js'
 
 const url = await realPostgresUrl()
 
@@ -58,3 +59,29 @@ describe.skipIf(!url)('named statements on PostgreSQL', () => {
     expect(err.code).toBe('42703')
   })
 })
+
+describe.skipIf(!url)('the store on PostgreSQL', () => {
+  for (const [setting, expected] of [
+    [undefined, true],
+    ['off', false],
+  ] as const) {
+    test(`OPENXAA_DATABASE_NAMED_STATEMENTS=${setting ?? '(unset)'}: named statements ${expected ? 'on' : 'off'}`, async () => {
+      const { schema, drop } = await postgresSchema(url!)
+      const env = setting === undefined ? {} : { OPENXAA_DATABASE_NAMED_STATEMENTS: setting }
+      const store = await openStore({ url: url!, schema, keyEncryptionKey: TEST_KEK, env, maxConnections: 1 })
+      try {
+        for (let i = 0; i < 2; i++) await store.authServer.resources.get('https://r.example')
+        const rows = await store.db
+          .selectFrom('pg_prepared_statements' as never)
+          .select('name' as never)
+          .execute()
+        expect(rows_(rows).some((n) => n.startsWith('oxa_'))).toBe(expected)
+      } finally {
+        await store.close()
+        await drop()
+      }
+    })
+  }
+})
+
+const rows_ = (rows: unknown[]) => rows.map((r) => String((r as { name: string }).name))
