@@ -153,6 +153,16 @@ export async function redeemIdJag(
   }
   if (hint.resource !== undefined) resourceRow(hint.resource)
 
+  // 2(d).7: verifyIdJag only notes the jti; it is recorded after every other check, in one write with the allow
+  // event (one statement on PostgreSQL): a jti is never consumed without its event, and a replay is still refused
+  // before any answer. A replay costs a signature that is thrown away.
+  let use: { iss: string; jti: string; exp: number } | undefined
+  const noteUse = {
+    firstUse: async (iss: string, jti: string, exp: number) => {
+      use = { iss, jti, exp }
+      return true
+    },
+  }
   try {
     const verified = await verifyIdJag<ResolvedTrust>(assertion, {
       issuer: options.issuer,
@@ -165,7 +175,7 @@ export async function redeemIdJag(
         return found.trust
       },
       resources: async (uri) => (await resourceRow(uri)) !== undefined,
-      replay: options.replay === 'representation' ? ALLOW_ID_JAG_REPRESENTATION : store.replay,
+      replay: options.replay === 'representation' ? ALLOW_ID_JAG_REPRESENTATION : noteUse,
       clockSkew: options.clockSkew,
       maxLifetime: options.idJagMaxLifetime,
       now: context.nowSeconds(),
@@ -207,7 +217,7 @@ export async function redeemIdJag(
     const tokenType = request.dpopJkt === undefined ? TOKEN_TYPE_BEARER : TOKEN_TYPE_DPOP
     const at = decodeJwt(accessToken)
 
-    await recordDecision(context, AUDIT_ACTIONS.redeem, clientActor(client.clientId), 'allow', {
+    const allow: AuditFields = {
       ...fields,
       audience: options.issuer,
       data: {
@@ -218,7 +228,19 @@ export async function redeemIdJag(
         at: { jti: at.jti, exp: at.exp },
         idJag: { jti: verified.claims.jti },
       },
-    })
+    }
+    const actor = clientActor(client.clientId)
+    if (use === undefined) {
+      await recordDecision(context, AUDIT_ACTIONS.redeem, actor, 'allow', allow)
+    } else {
+      const event = { ...allow, actor, action: AUDIT_ACTIONS.redeem, decision: 'allow' as const }
+      if (!(await store.replay.firstUseAudited(use.iss, use.jti, use.exp, event))) {
+        throw new ProtocolError('ERR_ID_JAG_REPLAY', 'the assertion has already been used', {
+          rule: '2(d).7 #19',
+          detail: 'jti seen before',
+        })
+      }
+    }
     return {
       accessToken,
       tokenType,
