@@ -38,6 +38,8 @@ export interface ClientAuthenticationRequest {
   form: OAuthForm
   /** Rows read beforehand with this client id (`readRedemptionRows`); the client row is taken from them. */
   rows?: RedemptionRows
+  /** `parseClientAuthentication(headers, form)`, when the caller already parsed it. */
+  auth?: ClientAuthentication
 }
 
 function failed(code: ProtocolErrorCode, detail: string): ProtocolError {
@@ -92,7 +94,7 @@ export async function authenticateClient(
   context: RedemptionContext,
   request: ClientAuthenticationRequest,
 ): Promise<AuthenticatedClient> {
-  const auth = parseClientAuthentication(request.headers, request.form)
+  const auth = request.auth ?? parseClientAuthentication(request.headers, request.form)
   const { clients } = context.store.authServer
 
   if (isClientMetadataDocumentUrl(auth.clientId)) {

@@ -7,6 +7,7 @@
 import type { HttpBindings } from '@hono/node-server'
 import {
   accessTokenResponse,
+  type ClientAuthentication,
   type FormSource,
   GRANT_TYPE_JWT_DPOP,
   JWT_BEARER_REPEATABLE_PARAMETERS,
@@ -60,12 +61,21 @@ export function tokenHandler(context: RedemptionContext) {
     let rows: RedemptionRows | undefined
     try {
       form = await readForm(formSource(c), { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
+      // Parsed once here; a malformed one is refused by authenticateClient, which parses it again.
+      let auth: ClientAuthentication | undefined
+      try {
+        auth = parseClientAuthentication(headers, form)
+      } catch {}
       // The client, trust, account and resource rows in one query (a round trip each on PostgreSQL, otherwise).
-      const claimed = claimedClientId(headers, form)
-      if (claimed !== undefined && !isClientMetadataDocumentUrl(claimed)) {
-        rows = await readRedemptionRows(context, claimed, form.get('assertion'))
+      if (auth !== undefined && !isClientMetadataDocumentUrl(auth.clientId)) {
+        rows = await readRedemptionRows(context, auth.clientId, form.get('assertion'))
       }
-      client = await authenticateClient(context, { headers, form, ...(rows === undefined ? {} : { rows }) })
+      client = await authenticateClient(context, {
+        headers,
+        form,
+        ...(rows === undefined ? {} : { rows }),
+        ...(auth === undefined ? {} : { auth }),
+      })
       request = parseJwtBearerRequest(form)
       const proof = headers.get('dpop')
       if (proof !== null) {
