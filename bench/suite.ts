@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     for (const leg of [...peerRuns, ...legs]) {
       report.profiles[`${leg.leg} ${leg.backend}`] = summarizeProfiles(join(profileRoot, `${leg.leg}-${leg.backend}`))
     }
-    rmSync(profileRoot, { recursive: true, force: true })
+    if (process.env.OPENXAA_BENCH_KEEP_PROFILES === undefined) rmSync(profileRoot, { recursive: true, force: true })
   }
   report.machine.loadAverageEnd = loadavg().map((n) => Math.round(n * 100) / 100)
   report.durationSeconds = Math.round((performance.now() - started) / 1000)

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { describe, expect, test } from 'vitest'
 import {
@@ -270,5 +273,45 @@ describe('configuration from environment and file', () => {
     )
     expect(() => operationsFromEnv('t', { OPENXAA_LOG_LEVEL: 'loud' })).toThrow(/OPENXAA_LOG_LEVEL/)
     expect(() => operationsFromEnv('t', { OPENXAA_MAX_IN_FLIGHT: '-1' })).toThrow(/OPENXAA_MAX_IN_FLIGHT/)
+  })
+})
+
+describe('body limit on a real Node server (the body is not read to be measured)', () => {
+  const send = (port: number, headers: Record<string, string>, chunks: string[]) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/echo', headers }, (res) => {
+        let body = ''
+        res.on('data', (c: Buffer) => {
+          body += c.toString()
+        })
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }))
+      })
+      req.on('error', reject)
+      for (const c of chunks) req.write(c)
+      req.end()
+    })
+
+  test('declared within the limit reaches the route whole; declared or chunked over it is 413', async () => {
+    const a = new Hono()
+    a.use('*', observe({ logger: capture().logger, metrics: createServerMetrics(), maxBodyBytes: 100 }))
+    a.post('/echo', async (c) => c.text(String((await c.req.text()).length)))
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: a.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    try {
+      const { port } = server.address() as AddressInfo
+      const within = await send(port, { 'content-length': '100' }, ['x'.repeat(100)])
+      expect(within).toMatchObject({ status: 200, body: '100' })
+      expect(within.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+      const declared = await send(port, { 'content-length': '101' }, ['x'.repeat(101)])
+      expect(declared.status).toBe(413)
+      expect(declared.headers.connection).toBe('close')
+      const chunked = await send(port, { 'transfer-encoding': 'chunked' }, ['y'.repeat(60), 'y'.repeat(60)])
+      expect(chunked.status).toBe(413)
+      const empty = await send(port, {}, [])
+      expect(empty).toMatchObject({ status: 200, body: '0' })
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
   })
 })

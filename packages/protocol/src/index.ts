@@ -85,7 +85,14 @@ export {
   parseBasicAuthorization,
   parseClientAuthentication,
 } from './http/client-auth.js'
-export { assertFormContentType, type FormOptions, OAuthForm, parseForm, readForm } from './http/form.js'
+export {
+  assertFormContentType,
+  type FormOptions,
+  type FormSource,
+  OAuthForm,
+  parseForm,
+  readForm,
+} from './http/form.js'
 export { buildWwwAuthenticate, parseWwwAuthenticate, type WwwAuthenticateChallenge } from './http/www-authenticate.js'
 export {
   buildJwtBearerRequest,

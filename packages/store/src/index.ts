@@ -18,6 +18,11 @@ export type { AdminApiKeyRepository } from './auth-server/api-keys.js'
 export type { AsClientRepository } from './auth-server/clients.js'
 export type { IssuerTrustRepository } from './auth-server/issuer-trusts.js'
 export type { OrganizationRepository } from './auth-server/organizations.js'
+export type {
+  RedemptionRows,
+  RedemptionRowsKey,
+  RedemptionRowsRepository,
+} from './auth-server/redemption-rows.js'
 export type { AuthServerRepositories } from './auth-server/repositories.js'
 export type { AsResourceRepository } from './auth-server/resources.js'
 export type { AsRevocationRepository } from './auth-server/revocations.js'

@@ -46,6 +46,12 @@ export interface StoreOptions {
    * wait for a server that silently dropped off the network for as long as TCP takes to give up (minutes).
    */
   connectTimeoutMs?: number
+  /**
+   * PostgreSQL only: run repeated statements as named prepared statements, parsed once per connection (default
+   * true; else `OPENXAA_DATABASE_NAMED_STATEMENTS`, `false` or `off` to switch off). Switch off behind a pooler that
+   * cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  namedStatements?: boolean
   /** Replay store tuning. */
   replay?: ReplayStoreOptions
   /** The migration list; default the one this release ships. Tests and later releases append, never edit. */
@@ -139,6 +145,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     schema: options.schema,
     maxConnections: options.maxConnections,
     connectTimeoutMs: options.connectTimeoutMs,
+    namedStatements:
+      options.namedStatements ?? !['false', 'off', '0'].includes(env.OPENXAA_DATABASE_NAMED_STATEMENTS ?? ''),
   })
   const replaySchedule = new PurgeSchedule((options.replay?.purgeIntervalSeconds ?? 60) * 1000)
   const oidcSchedule = new PurgeSchedule(60_000)

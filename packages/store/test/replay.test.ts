@@ -26,6 +26,42 @@ describe.each(BACKENDS)('replay store on %s', (name) => {
     expect(await replay.firstUse(ISS, jti, exp() + 999)).toBe(false)
   })
 
+  test('2(d).7 firstUseAudited: the first use writes its event, a replay writes nothing and is false', async () => {
+    const jti = randomUUID()
+    const requestId = `req-${jti}`
+    const event = {
+      actor: { type: 'client', id: 'agent' },
+      action: 'id_jag.redeem',
+      decision: 'allow' as const,
+      requestId,
+      clientId: 'agent',
+      data: { idJag: { jti }, scopes: ['a'] },
+    }
+    expect(await store.replay.firstUseAudited(ISS, jti, exp(), event)).toBe(true)
+    expect(await store.replay.firstUseAudited(ISS, jti, exp(), event)).toBe(false)
+    expect(await store.replay.firstUse(ISS, jti, exp())).toBe(false)
+    const { events } = await store.audit.query({ requestId })
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ decision: 'allow', clientId: 'agent', data: { idJag: { jti }, scopes: ['a'] } })
+    expect(events[0]!.at).toBe(clock.now)
+  })
+
+  test('2(d).7 firstUseAudited: of two at once exactly one wins, with exactly one event', async () => {
+    const jti = randomUUID()
+    const requestId = `race-${jti}`
+    const event = { actor: { type: 'client', id: 'a' }, action: 'id_jag.redeem', decision: 'allow' as const, requestId }
+    const results = await Promise.all([1, 2].map(() => store.replay.firstUseAudited(ISS, jti, exp(), event)))
+    expect(results.sort()).toEqual([false, true])
+    expect((await store.audit.query({ requestId })).events).toHaveLength(1)
+  })
+
+  test('firstUseAudited refuses a malformed event before consuming the jti', async () => {
+    const jti = randomUUID()
+    const bad = { actor: { type: 'client', id: 'a' }, action: 'not an action!', decision: 'allow' as const }
+    await expect(store.replay.firstUseAudited(ISS, jti, exp(), bad)).rejects.toThrow(TypeError)
+    expect(await store.replay.firstUse(ISS, jti, exp())).toBe(true)
+  })
+
   test('an absurd exp is kept as "forever", not an overflow', async () => {
     const jti = randomUUID()
     expect(await store.replay.firstUse(ISS, jti, 1e20)).toBe(true)

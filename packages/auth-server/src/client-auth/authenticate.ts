@@ -18,6 +18,7 @@ import {
   staticKeySource,
   verifyClientAssertion,
 } from '@openxaa/protocol'
+import type { RedemptionRows } from '@openxaa/store'
 import type { RedemptionContext } from '../context.js'
 import { clientMetadataFetch, isClientMetadataDocumentUrl, loadClientMetadataDocument } from './metadata-document.js'
 
@@ -35,6 +36,10 @@ export interface AuthenticatedClient {
 export interface ClientAuthenticationRequest {
   headers: Headers
   form: OAuthForm
+  /** Rows read beforehand with this client id (`readRedemptionRows`); the client row is taken from them. */
+  rows?: RedemptionRows
+  /** `parseClientAuthentication(headers, form)`, when the caller already parsed it. */
+  auth?: ClientAuthentication
 }
 
 function failed(code: ProtocolErrorCode, detail: string): ProtocolError {
@@ -89,7 +94,7 @@ export async function authenticateClient(
   context: RedemptionContext,
   request: ClientAuthenticationRequest,
 ): Promise<AuthenticatedClient> {
-  const auth = parseClientAuthentication(request.headers, request.form)
+  const auth = request.auth ?? parseClientAuthentication(request.headers, request.form)
   const { clients } = context.store.authServer
 
   if (isClientMetadataDocumentUrl(auth.clientId)) {
@@ -107,9 +112,12 @@ export async function authenticateClient(
 
   const secretMethod = auth.method === 'client_secret_basic' || auth.method === 'client_secret_post'
   // Always spend the hashing time, known client or not (one read of the client row for both).
+  const rows = request.rows?.key.clientId === auth.clientId ? request.rows : undefined
   const { client, ok } = secretMethod
-    ? await clients.authenticateSecret(auth.clientId, auth.clientSecret)
-    : { client: await clients.get(auth.clientId), ok: false }
+    ? rows === undefined
+      ? await clients.authenticateSecret(auth.clientId, auth.clientSecret)
+      : { client: rows.client, ok: await rows.checkSecret(auth.clientSecret) }
+    : { client: rows === undefined ? await clients.get(auth.clientId) : rows.client, ok: false }
   if (secretMethod) {
     if (!client) throw failed('ERR_CLIENT_UNKNOWN', 'no client with this id is registered')
     if (!client.authMethods.includes(auth.method)) throw failed('ERR_CLIENT_AUTH_METHOD', `${auth.method} not allowed`)

@@ -16,7 +16,7 @@ import {
   TOKEN_TYPE_DPOP,
   verifyIdJag,
 } from '@openxaa/protocol'
-import type { AsResource, IssuerTrust } from '@openxaa/store'
+import type { AsResource, IssuerTrust, RedemptionRows } from '@openxaa/store'
 import { decodeJwt } from 'jose'
 import { AUDIT_ACTIONS, type AuditFields, clientActor, recordDecision, recordRefusal } from '../audit.js'
 import type { AuthenticatedClient } from '../client-auth/authenticate.js'
@@ -44,6 +44,11 @@ export interface RedeemIdJagRequest {
    * `mintAccessToken` with `context.signingKey()`.
    */
   mint?: (claims: MintAccessTokenInput, lifetime: number) => Promise<string>
+  /**
+   * The rows this redemption needs, read in one query beforehand ({@link readRedemptionRows}); each is used only
+   * when its key matches the verified claims, else read again. Absent: each row is read when it is needed.
+   */
+  rows?: RedemptionRows
 }
 
 /** A granted access token and what the response and the caller need to know. */
@@ -75,6 +80,25 @@ function unverifiedClaims(assertion: string): { iss?: string; sub?: string; tena
   } catch {
     return {}
   }
+}
+
+/**
+ * Reads, in one query, the client row, the trusts of the assertion's issuer with the accounts linked to its subject,
+ * and the resource it names: the unverified claims only choose what to read, {@link redeemIdJag} and
+ * `authenticateClient` use a row only when their own key matches the one it was read with.
+ */
+export function readRedemptionRows(
+  context: RedemptionContext,
+  clientId: string,
+  assertion: string | undefined,
+): Promise<RedemptionRows> {
+  const hint = assertion === undefined ? {} : unverifiedClaims(assertion)
+  return context.store.authServer.redemptionRows.read({
+    clientId,
+    issuer: hint.iss,
+    subject: hint.sub,
+    resource: hint.resource,
+  })
 }
 
 function targetResources(idJagResources: readonly string[], requested: readonly string[] | undefined): string[] {
@@ -109,6 +133,7 @@ export async function redeemIdJag(
   const { client, assertion } = request
   const { options, store } = context
   const hint = unverifiedClaims(assertion)
+  const prefetched = request.rows?.key.clientId === client.clientId ? request.rows : undefined
   const fields: AuditFields = { clientId: client.clientId, issuer: hint.iss, subject: hint.sub, tenant: hint.tenant }
   if (request.requestId !== undefined) fields.requestId = request.requestId
   let matched: IssuerTrust | undefined
@@ -119,7 +144,8 @@ export async function redeemIdJag(
   const resourceRow = (uri: string) => {
     let row = resourceRows.get(uri)
     if (row === undefined) {
-      row = store.authServer.resources.get(uri)
+      const read = prefetched === undefined ? null : prefetched.resource(uri)
+      row = read === null ? store.authServer.resources.get(uri) : Promise.resolve(read)
       row.catch(() => {})
       resourceRows.set(uri, row)
     }
@@ -127,19 +153,29 @@ export async function redeemIdJag(
   }
   if (hint.resource !== undefined) resourceRow(hint.resource)
 
+  // 2(d).7: verifyIdJag only notes the jti; it is recorded after every other check, in one write with the allow
+  // event (one statement on PostgreSQL): a jti is never consumed without its event, and a replay is still refused
+  // before any answer. A replay costs a signature that is thrown away.
+  let use: { iss: string; jti: string; exp: number } | undefined
+  const noteUse = {
+    firstUse: async (iss: string, jti: string, exp: number) => {
+      use = { iss, jti, exp }
+      return true
+    },
+  }
   try {
     const verified = await verifyIdJag<ResolvedTrust>(assertion, {
       issuer: options.issuer,
       tokenEndpoint: options.endpoints.token,
       clientId: client.clientId,
       trustedIssuer: async (iss) => {
-        const found = await lookUpTrust(context, iss, hint.tenant, client)
+        const found = await lookUpTrust(context, iss, hint.tenant, client, prefetched)
         disabled = found.disabled
         matched = found.trust?.row ?? found.disabled
         return found.trust
       },
       resources: async (uri) => (await resourceRow(uri)) !== undefined,
-      replay: options.replay === 'representation' ? ALLOW_ID_JAG_REPRESENTATION : store.replay,
+      replay: options.replay === 'representation' ? ALLOW_ID_JAG_REPRESENTATION : noteUse,
       clockSkew: options.clockSkew,
       maxLifetime: options.idJagMaxLifetime,
       now: context.nowSeconds(),
@@ -150,7 +186,7 @@ export async function redeemIdJag(
     Object.assign(fields, { organization: trust.organizationId, subject: verified.claims.sub })
 
     // 2(d).10 subject → local account of the trust's organization
-    const { account, resolution } = await resolveSubject(context, trust, verified.claims)
+    const { account, resolution } = await resolveSubject(context, trust, verified.claims, prefetched)
     fields.userId = account.id
 
     // 2(d).12 / RFC 8707: the token is for the ID-JAG's resource (narrowed by `resource` if sent)
@@ -181,7 +217,7 @@ export async function redeemIdJag(
     const tokenType = request.dpopJkt === undefined ? TOKEN_TYPE_BEARER : TOKEN_TYPE_DPOP
     const at = decodeJwt(accessToken)
 
-    await recordDecision(context, AUDIT_ACTIONS.redeem, clientActor(client.clientId), 'allow', {
+    const allow: AuditFields = {
       ...fields,
       audience: options.issuer,
       data: {
@@ -192,7 +228,19 @@ export async function redeemIdJag(
         at: { jti: at.jti, exp: at.exp },
         idJag: { jti: verified.claims.jti },
       },
-    })
+    }
+    const actor = clientActor(client.clientId)
+    if (use === undefined) {
+      await recordDecision(context, AUDIT_ACTIONS.redeem, actor, 'allow', allow)
+    } else {
+      const event = { ...allow, actor, action: AUDIT_ACTIONS.redeem, decision: 'allow' as const }
+      if (!(await store.replay.firstUseAudited(use.iss, use.jti, use.exp, event))) {
+        throw new ProtocolError('ERR_ID_JAG_REPLAY', 'the assertion has already been used', {
+          rule: '2(d).7 #19',
+          detail: 'jti seen before',
+        })
+      }
+    }
     return {
       accessToken,
       tokenType,

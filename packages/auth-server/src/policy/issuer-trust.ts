@@ -4,7 +4,7 @@
  * @see spec/xaa-protocol.md 2(d) steps 3, 4, 8 and 9; checklist #16, #23, #28
  */
 import { createJwksCache, type KeySource, ProtocolError, staticKeySource, type TrustedIssuer } from '@openxaa/protocol'
-import type { IssuerTrust } from '@openxaa/store'
+import type { IssuerTrust, RedemptionRows } from '@openxaa/store'
 import type { AuthenticatedClient } from '../client-auth/authenticate.js'
 import type { RedemptionContext } from '../context.js'
 import { discoverIssuerKeys } from './issuer-metadata.js'
@@ -74,8 +74,9 @@ export async function lookUpTrust(
   iss: string,
   tenantHint: string | undefined,
   client: AuthenticatedClient,
+  rows?: RedemptionRows,
 ): Promise<TrustLookup> {
-  let trusts = await context.store.authServer.issuerTrusts.findByIssuer(iss)
+  let trusts = rows?.trusts(iss) ?? (await context.store.authServer.issuerTrusts.findByIssuer(iss))
   if (client.organizationId !== null) trusts = trusts.filter((t) => t.organizationId === client.organizationId)
   const pick =
     trusts.find((t) => t.tenant !== null && t.tenant === tenantHint) ??

@@ -5,7 +5,7 @@
  * @see spec/xaa-protocol.md 2(d) step 10, section 5 "links accounts by sub (primary) then email"
  */
 import { type IdJagClaims, ProtocolError } from '@openxaa/protocol'
-import type { AsAccount, IssuerTrust } from '@openxaa/store'
+import type { AsAccount, IssuerTrust, RedemptionRows } from '@openxaa/store'
 import type { RedemptionContext } from '../context.js'
 
 /** How the account was found. */
@@ -36,10 +36,13 @@ export async function resolveSubject(
   context: RedemptionContext,
   trust: IssuerTrust,
   claims: IdJagClaims,
+  rows?: RedemptionRows,
 ): Promise<{ account: AsAccount; resolution: SubjectResolution }> {
   const { accounts } = context.store.authServer
   const key = { organizationId: trust.organizationId, issuer: trust.issuer, tenant: trust.tenant, subject: claims.sub }
-  const linked = await accounts.findByLink(key)
+  // null: the prefetched rows did not cover this key (undefined there means read, and not linked).
+  const read = rows === undefined ? null : rows.linkedAccount(trust, claims.sub)
+  const linked = read === null ? await accounts.findByLink(key) : read
   if (linked) return { account: linked, resolution: 'linked' }
   if (trust.linkingMode === 'subject') throw refuse('no account is linked to this subject; the trust links by sub only')
 

@@ -4,9 +4,12 @@
  * @see spec/xaa-protocol.md 2(d); RFC 7523 2.1; RFC 9449 5; decision 8
  */
 
+import type { HttpBindings } from '@hono/node-server'
 import type { RateLimiter } from '@openxaa/ops'
 import {
   accessTokenResponse,
+  type ClientAuthentication,
+  type FormSource,
   GRANT_TYPE_JWT_DPOP,
   JWT_BEARER_REPEATABLE_PARAMETERS,
   type OAuthForm,
@@ -16,11 +19,13 @@ import {
   readForm,
   verifyDpopProof,
 } from '@openxaa/protocol'
+import type { RedemptionRows } from '@openxaa/store'
 import type { Context } from 'hono'
 import { AUDIT_ACTIONS, clientActor, recordRefusal } from '../audit.js'
 import { type AuthenticatedClient, authenticateClient } from '../client-auth/authenticate.js'
+import { isClientMetadataDocumentUrl } from '../client-auth/metadata-document.js'
 import type { AppEnv, RedemptionContext } from '../context.js'
-import { redeemIdJag } from '../grants/jwt-bearer.js'
+import { readRedemptionRows, redeemIdJag } from '../grants/jwt-bearer.js'
 import { limitByClient } from '../middleware/rate-limit.js'
 
 function claimedClientId(headers: Headers, form: OAuthForm | undefined): string | undefined {
@@ -30,6 +35,19 @@ function claimedClientId(headers: Headers, form: OAuthForm | undefined): string 
   } catch {
     return undefined
   }
+}
+
+/**
+ * The body straight from Node's request when the server runs on `@hono/node-server` and the length is declared:
+ * building the undici `Request` and reading it through a web stream cost more CPU than the form parsing. Otherwise
+ * (`app.request()`, other runtimes, chunked bodies) the web-standard request.
+ */
+function formSource(c: Context<AppEnv>): Request | FormSource {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming
+  if (incoming === undefined || incoming.headers['content-length'] === undefined || incoming.readableDidRead) {
+    return c.req.raw
+  }
+  return { headers: c.req.raw.headers, body: incoming }
 }
 
 /** The POST handler of the token endpoint; `limiter` limits each authenticated client. */
@@ -42,9 +60,24 @@ export function tokenHandler(context: RedemptionContext, limiter: RateLimiter) {
     let client: AuthenticatedClient | undefined
     let request: ReturnType<typeof parseJwtBearerRequest>
     let dpopJkt: string | undefined
+    let rows: RedemptionRows | undefined
     try {
-      form = await readForm(c.req.raw, { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
-      client = await authenticateClient(context, { headers, form })
+      form = await readForm(formSource(c), { repeatable: JWT_BEARER_REPEATABLE_PARAMETERS })
+      // Parsed once here; a malformed one is refused by authenticateClient, which parses it again.
+      let auth: ClientAuthentication | undefined
+      try {
+        auth = parseClientAuthentication(headers, form)
+      } catch {}
+      // The client, trust, account and resource rows in one query (a round trip each on PostgreSQL, otherwise).
+      if (auth !== undefined && !isClientMetadataDocumentUrl(auth.clientId)) {
+        rows = await readRedemptionRows(context, auth.clientId, form.get('assertion'))
+      }
+      client = await authenticateClient(context, {
+        headers,
+        form,
+        ...(rows === undefined ? {} : { rows }),
+        ...(auth === undefined ? {} : { auth }),
+      })
       // Per client, once it is known: a failed authentication counted against the address only.
       const refused = await limitByClient(context, limiter, c, client.clientId)
       if (refused !== undefined) return refused
@@ -76,6 +109,7 @@ export function tokenHandler(context: RedemptionContext, limiter: RateLimiter) {
       assertion: request.assertion,
       client,
       requestId,
+      ...(rows === undefined ? {} : { rows }),
       ...(dpopJkt === undefined ? {} : { dpopJkt }),
       ...(request.scopes === undefined ? {} : { scopes: request.scopes }),
       ...(request.resources.length === 0 ? {} : { resources: request.resources }),

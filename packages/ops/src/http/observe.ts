@@ -59,6 +59,43 @@ function statusOf(c: Context): number {
   return c.res.status
 }
 
+/**
+ * For an HTTP/1.1 request on @hono/node-server, whether its body fits without reading it: a body framed by
+ * Content-Length is checked by its declared size, and a request with neither that nor Transfer-Encoding has no body
+ * (RFC 9112 6.3). Undefined when only reading can tell (chunked, HTTP/2, or a web Request from elsewhere), which the
+ * streaming limit does. Asking a Node request for its body builds a web Request and stream: a sizeable share of
+ * the CPU of a token request.
+ */
+function framedByLength(c: Context, maxBody: number): boolean | undefined {
+  const incoming = (c.env as { incoming?: { httpVersionMajor?: number; headers?: Record<string, unknown> } })?.incoming
+  if (incoming?.httpVersionMajor !== 1 || incoming.headers === undefined) return undefined
+  const { 'content-length': declared, 'transfer-encoding': chunked } = incoming.headers
+  if (chunked !== undefined) return undefined
+  if (declared === undefined) return true
+  return Number(declared) <= maxBody
+}
+
+function tooLarge(c: Context): Response {
+  // The rest of the body is never read: the connection cannot carry another request, say so.
+  return c.json({ error: 'invalid_request', error_description: 'request body too large' }, 413, {
+    'Cache-Control': 'no-store',
+    Connection: 'close',
+  })
+}
+
+/**
+ * Sets a header on the response in place. `c.header()` on a finished response first copies it, which on
+ * @hono/node-server turns its lightweight response into a full web Response (a body stream and all); only a
+ * response whose headers are immutable (one from `fetch`) needs that copy.
+ */
+function setHeader(c: Context, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value)
+  } catch {
+    c.header(name, value)
+  }
+}
+
 /** The middleware; mount it with `app.use('*', observe(...))` before every route. */
 export function observe(options: ObserveOptions): MiddlewareHandler {
   const max = options.maxInFlight ?? 256
@@ -70,17 +107,7 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
   if (!Number.isInteger(maxBody) || maxBody < 0) throw new TypeError('maxBodyBytes must be a non-negative integer')
   // A declared Content-Length over the limit is refused before anything reads; a streamed body is counted as read.
   const limitBody: MiddlewareHandler | undefined =
-    maxBody === 0
-      ? undefined
-      : bodyLimit({
-          maxSize: maxBody,
-          onError: (c) =>
-            // The rest of the body is never read: the connection cannot carry another request, say so.
-            c.json({ error: 'invalid_request', error_description: 'request body too large' }, 413, {
-              'Cache-Control': 'no-store',
-              Connection: 'close',
-            }),
-        })
+    maxBody === 0 ? undefined : bodyLimit({ maxSize: maxBody, onError: (c) => tooLarge(c) })
   let inFlight = 0
   return async (c, next) => {
     const started = performance.now()
@@ -97,7 +124,9 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
     }
     metrics.inFlight.set(++inFlight)
     try {
-      if (limitBody === undefined) await next()
+      const framed = limitBody === undefined ? true : framedByLength(c, maxBody)
+      if (framed === true || limitBody === undefined) await next()
+      else if (framed === false) c.res = tooLarge(c)
       else {
         const limited = await limitBody(c, next)
         if (limited instanceof Response) c.res = limited
@@ -121,7 +150,7 @@ export function observe(options: ObserveOptions): MiddlewareHandler {
       const code = (err as unknown as { code?: unknown }).code
       errorCode = typeof code === 'string' ? code : 'ERR_INTERNAL'
     }
-    if (c.res.headers.get('x-hono-already-sent') === null) c.header('X-Request-Id', requestId)
+    if (c.res.headers.get('x-hono-already-sent') === null) setHeader(c, 'X-Request-Id', requestId)
     const status = statusOf(c)
     const route = options.routeLabel?.(c) ?? routeOf(c)
     const seconds = (performance.now() - started) / 1000

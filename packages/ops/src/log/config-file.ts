@@ -10,6 +10,7 @@ import { RATE_LIMIT_SETTINGS } from '../rate-limit/options.js'
 /** Every setting a server command reads from its environment (and so may read from the file). */
 export const KNOWN_SETTINGS: readonly string[] = [
   'OPENXAA_DATABASE_URL',
+  'OPENXAA_DATABASE_NAMED_STATEMENTS',
   'OPENXAA_KEY_ENCRYPTION_KEY',
   'OPENXAA_ISSUER',
   'OPENXAA_PASSWORD_HASH_COST',

@@ -127,6 +127,8 @@ function malformedBasic(detail: string): ProtocolError {
  *
  * @see RFC 6749 section 2.3.1, RFC 7617 section 2
  */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 export function parseBasicAuthorization(authorization: string): { clientId: string; clientSecret: string } {
   const match = /^[ \t]*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)[ \t]+(\S+)[ \t]*$/.exec(authorization)
   if (match === null) throw malformedBasic('Authorization header is not "scheme credentials"')
@@ -139,10 +141,13 @@ export function parseBasicAuthorization(authorization: string): { clientId: stri
   const encoded = match[2]!
   if (!BASE64.test(encoded)) throw malformedBasic('credentials are not base64')
   const binary = atob(encoded)
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
+  // A plain loop: `Uint8Array.from` with a mapping function cost more than the rest of the parse. One decoder for
+  // every call (a fatal decoder keeps no state between whole-buffer decodes).
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
   let decoded: string
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    decoded = UTF8.decode(bytes)
   } catch {
     throw malformedBasic('credentials are not UTF-8')
   }

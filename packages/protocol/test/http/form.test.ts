@@ -184,4 +184,35 @@ describe('readForm', () => {
   test('an empty body is an empty form', async () => {
     expect((await readForm(post(null))).names()).toEqual([])
   })
+
+  describe('from a Node-style body (headers and an async iterable of bytes)', () => {
+    const source = (chunks: Uint8Array[], headers: Record<string, string> = { 'content-type': CT }) => ({
+      headers: new Headers(headers),
+      body: (async function* () {
+        yield* chunks
+      })(),
+    })
+    const bytes = (text: string) => new TextEncoder().encode(text)
+
+    test('reads the chunks as one form', async () => {
+      const form = await readForm(source([bytes('grant_type=x&sco'), bytes('pe=a+b')]))
+      expect(form.get('grant_type')).toBe('x')
+      expect(form.get('scope')).toBe('a b')
+    })
+
+    test('RFC 6749 3.1 bytes past the cap are refused', async () => {
+      const err = await readForm(source([new Uint8Array(40).fill(0x61)]), { maxBytes: 32 }).catch((e) => e)
+      expect(err).toMatchObject({ code: 'ERR_FORM_TOO_LARGE', oauthError: 'invalid_request' })
+    })
+
+    test('RFC 6749 3.1 bytes that are not UTF-8 are refused', async () => {
+      const err = await readForm(source([new Uint8Array([0x61, 0x3d, 0xff])])).catch((e) => e)
+      expect(err).toMatchObject({ code: 'ERR_FORM_MALFORMED' })
+    })
+
+    test('RFC 6749 3.2 the content type is checked', async () => {
+      const err = await readForm(source([bytes('{}')], { 'content-type': 'application/json' })).catch((e) => e)
+      expect(err).toMatchObject({ code: 'ERR_FORM_CONTENT_TYPE' })
+    })
+  })
 })

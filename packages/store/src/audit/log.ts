@@ -29,7 +29,8 @@ function optionalString(name: string, value: unknown): string | undefined {
 }
 
 /** Validates and sanitises an event into a row. Caller mistakes are TypeErrors; secrets are redacted, not refused. */
-function toRow(event: AuditEventInput, now: number): Insertable<AuditEventTable> {
+/** Checks an event and turns it into its row, redacted (store-internal: the replay store inserts rows too). */
+export function toRow(event: AuditEventInput, now: number): Insertable<AuditEventTable> {
   if (typeof event !== 'object' || event === null) throw new TypeError('audit event must be an object')
   const { actor, action, decision } = event
   if (typeof actor?.type !== 'string' || actor.type === '' || typeof actor.id !== 'string') {

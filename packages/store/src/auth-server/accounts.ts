@@ -26,7 +26,8 @@ export interface AsAccountRepository {
   list(organizationId: string): Promise<AsAccount[]>
 }
 
-function fromRow(row: Selectable<AsAccountTable>): AsAccount {
+/** Maps a stored row (store-internal: the redemption read maps the same columns). */
+export function fromRow(row: Selectable<AsAccountTable>): AsAccount {
   return { id: row.id, organizationId: row.organization_id, email: row.email, createdAt: Number(row.created_at) }
 }
 

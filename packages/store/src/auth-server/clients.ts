@@ -9,6 +9,7 @@ import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
 import { prepareQuery } from '../internal/prepared.js'
 import type { AsClientTable } from '../schema.js'
+import type { VerifiedSecretCache } from './secret-cache.js'
 import { hashSecret, verifySecret } from './secrets.js'
 import { AS_CLIENT_AUTH_METHODS, type AsClient, type AsClientAuthMethod, type AsClientInput } from './types.js'
 import { checkHttpsUrl, checkPublicJwks, checkSlug, checkText, conflictAs } from './validate.js'
@@ -29,7 +30,8 @@ export interface AsClientRepository {
   authenticateSecret(clientId: string, secret: string): Promise<{ client: AsClient | undefined; ok: boolean }>
 }
 
-function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsClientTable>): AsClient {
+/** Maps a stored client row (store-internal: the redemption read maps the same columns). */
+export function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsClientTable>): AsClient {
   return {
     clientId: row.client_id,
     organizationId: row.organization_id,
@@ -73,6 +75,27 @@ function checkInput(input: AsClientInput): void {
   if (input.jwksUri) checkHttpsUrl('client jwksUri', input.jwksUri)
 }
 
+/**
+ * True when `secret` matches the row's secret hash; the hashing time is spent whether the row exists or not. A
+ * secret verified moments ago against this very row version need not be hashed again (secret-cache.ts).
+ */
+export async function checkClientSecret(
+  verifiedSecrets: VerifiedSecretCache | undefined,
+  clientId: string,
+  row: Selectable<AsClientTable> | undefined,
+  secret: string,
+): Promise<boolean> {
+  const storedHash = row?.secret_hash ?? undefined
+  const verification =
+    storedHash === undefined || typeof secret !== 'string'
+      ? undefined
+      : { clientId, secret, storedHash, updatedAt: Number(row!.updated_at) }
+  if (verification !== undefined && verifiedSecrets?.has(verification)) return true
+  const ok = await verifySecret(secret, storedHash)
+  if (ok && verification !== undefined) verifiedSecrets?.add(verification)
+  return ok
+}
+
 /** Builds the client repository over a context. */
 export function createAsClientRepository(context: RepositoryContext): AsClientRepository {
   const { db, dialect, clock, verifiedSecrets } = context
@@ -84,18 +107,8 @@ export function createAsClientRepository(context: RepositoryContext): AsClientRe
     const row = (await byId(clientId))[0]
     return row && fromRow(dialect, row)
   }
-  const checkSecret = async (clientId: string, row: Selectable<AsClientTable> | undefined, secret: string) => {
-    const storedHash = row?.secret_hash ?? undefined
-    // A secret verified moments ago against this very row version need not be hashed again (secret-cache.ts).
-    const verification =
-      storedHash === undefined || typeof secret !== 'string'
-        ? undefined
-        : { clientId, secret, storedHash, updatedAt: Number(row!.updated_at) }
-    if (verification !== undefined && verifiedSecrets?.has(verification)) return true
-    const ok = await verifySecret(secret, storedHash)
-    if (ok && verification !== undefined) verifiedSecrets?.add(verification)
-    return ok
-  }
+  const checkSecret = (clientId: string, row: Selectable<AsClientTable> | undefined, secret: string) =>
+    checkClientSecret(verifiedSecrets, clientId, row, secret)
   return {
     async create(input) {
       checkInput(input)

@@ -32,7 +32,8 @@ export interface IssuerTrustRepository {
   recordMetadataVerified(id: string, jwksUri: string | null): Promise<IssuerTrust | undefined>
 }
 
-function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsIssuerTrustTable>): IssuerTrust {
+/** Maps a stored row (store-internal: the redemption read maps the same columns). */
+export function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsIssuerTrustTable>): IssuerTrust {
   return {
     id: row.id,
     organizationId: row.organization_id,

@@ -8,6 +8,7 @@ import { type AdminApiKeyRepository, createAdminApiKeyRepository } from './api-k
 import { type AsClientRepository, createAsClientRepository } from './clients.js'
 import { createIssuerTrustRepository, type IssuerTrustRepository } from './issuer-trusts.js'
 import { createOrganizationRepository, type OrganizationRepository } from './organizations.js'
+import { createRedemptionRowsRepository, type RedemptionRowsRepository } from './redemption-rows.js'
 import { type AsResourceRepository, createAsResourceRepository } from './resources.js'
 import { type AsRevocationRepository, createAsRevocationRepository } from './revocations.js'
 
@@ -20,6 +21,8 @@ export interface AuthServerRepositories {
   accounts: AsAccountRepository
   revocations: AsRevocationRepository
   apiKeys: AdminApiKeyRepository
+  /** The client, trusts, linked accounts and resource of one redemption, in one query. */
+  redemptionRows: RedemptionRowsRepository
 }
 
 /** Builds them over a context. */
@@ -32,5 +35,6 @@ export function createAuthServerRepositories(context: RepositoryContext): AuthSe
     accounts: createAsAccountRepository(context),
     revocations: createAsRevocationRepository(context),
     apiKeys: createAdminApiKeyRepository(context),
+    redemptionRows: createRedemptionRowsRepository(context),
   }
 }

@@ -23,7 +23,8 @@ export interface AsResourceRepository {
   update(uri: string, patch: { name?: string; scopes?: readonly string[] }): Promise<AsResource | undefined>
 }
 
-function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsResourceTable>): AsResource {
+/** Maps a stored row (store-internal: the redemption read maps the same columns). */
+export function fromRow(dialect: RepositoryContext['dialect'], row: Selectable<AsResourceTable>): AsResource {
   return {
     uri: row.uri,
     name: row.name,

@@ -9,6 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import type { Database, SqlDialect } from '../schema.js'
 import type { DatabaseTarget } from '../url.js'
+import { useNamedStatements } from './pg-named.js'
 
 /** How long a SQLite writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5_000
@@ -28,6 +29,11 @@ export interface ConnectOptions {
   maxConnections?: number | undefined
   /** PostgreSQL only: the longest wait for a connection, new or pooled. */
   connectTimeoutMs?: number | undefined
+  /**
+   * PostgreSQL only: run repeated statements as named prepared statements (default true; `pg-named.ts`). Off for a
+   * pooler that cannot keep them per connection (PgBouncer in transaction mode before 1.21).
+   */
+  namedStatements?: boolean | undefined
 }
 
 async function openSqlite(filename: string, memory: boolean): Promise<Kysely<Database>> {
@@ -82,6 +88,7 @@ async function openPostgres(connectionString: string, options: ConnectOptions): 
   // PostgreSQL error message: a network drop, a proxy or a crashed server. Its queries reject (503 upstream); the
   // event itself must not be an uncaught exception.
   pool.on('connect', (client) => client.on('error', () => {}))
+  if (options.namedStatements !== false) useNamedStatements(pool)
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
 

@@ -5,10 +5,14 @@
  */
 
 import type { ReplayStore } from '@openxaa/protocol'
+import { type Insertable, sql } from 'kysely'
+import type { AuditEventInput, AuditLog } from '../audit/event.js'
+import { createAuditLog, toRow } from '../audit/log.js'
 import { nowMs, resolveNow } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { PurgeSchedule } from '../internal/context.js'
-import { prepareQuery } from '../internal/prepared.js'
+import { type PreparedQuery, prepareQuery } from '../internal/prepared.js'
+import type { AuditEventTable } from '../schema.js'
 
 /** Longest `iss` and `jti` recorded; a verifier rejects larger assertions long before they get here. */
 const MAX_ISS_LENGTH = 2048
@@ -41,6 +45,29 @@ export interface ReplayRepository extends ReplayStore {
   firstUse(iss: string, jti: string, exp: number): Promise<boolean>
   /** Deletes rows whose `exp` plus leeway is before `now` (epoch ms or Date; default the clock). Returns the count. */
   purgeExpired(now?: number | Date): Promise<number>
+  /**
+   * {@link firstUse} and, only for the first use, the audit event of what that use was granted: on PostgreSQL in
+   * one statement (one round trip, and the jti is never consumed without its event); elsewhere one write after the
+   * other. False, with no event written, for every later use: the caller audits that refusal itself.
+   * @example if (!(await store.replay.firstUseAudited(iss, jti, exp, allowEvent))) throw replayError()
+   */
+  firstUseAudited(iss: string, jti: string, exp: number, event: AuditEventInput): Promise<boolean>
+}
+
+/** Audit columns that are not text, for the casts of the PostgreSQL statement. */
+const AUDIT_COLUMN_TYPES: Partial<Record<keyof Insertable<AuditEventTable>, string>> = {
+  at: 'bigint',
+  redacted: 'integer',
+  data: 'jsonb',
+}
+const MAX_AUDITED_SHAPES = 16
+
+const expAtMs = (exp: number) => Math.min(Math.ceil(exp * 1000), MAX_EXP_MS)
+
+function checkUse(iss: unknown, jti: unknown, exp: unknown): void {
+  checkString('iss', iss, MAX_ISS_LENGTH)
+  checkString('jti', jti, MAX_JTI_LENGTH)
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TypeError('exp must be epoch seconds')
 }
 
 function checkString(name: string, value: unknown, max: number): asserts value is string {
@@ -54,8 +81,9 @@ export function createReplayRepository(
   context: RepositoryContext,
   options: ReplayStoreOptions = {},
   schedule = new PurgeSchedule((options.purgeIntervalSeconds ?? 60) * 1000),
+  audit: AuditLog = createAuditLog(context),
 ): ReplayRepository {
-  const { db, clock } = context
+  const { db, clock, dialect } = context
   const leewayMs = (options.leewaySeconds ?? 300) * 1000
   if (!Number.isFinite(leewayMs) || leewayMs < 0) throw new TypeError('options.replay.leewaySeconds must be >= 0')
 
@@ -77,23 +105,66 @@ export function createReplayRepository(
       .returning('jti'),
   )
 
+  // PostgreSQL: the replay insert as a data-modifying WITH, the audit row inserted from its result (no row when the
+  // jti was taken). One statement per audit row shape; parameters in a SELECT list need their column's type.
+  const auditedInserts = new Map<string, PreparedQuery<{ id: unknown }>>()
+  const auditedInsert = (columns: (keyof Insertable<AuditEventTable>)[]) => {
+    const shape = columns.join(',')
+    let query = auditedInserts.get(shape)
+    if (query === undefined && auditedInserts.size < MAX_AUDITED_SHAPES) {
+      query = prepareQuery<{ id: unknown }>(db, 4 + columns.length, (db, iss, jti, expAt, usedAt, ...slots) => {
+        const values = sql.join(
+          columns.map((c, i) => sql`cast(${slots[i]} as ${sql.raw(AUDIT_COLUMN_TYPES[c] ?? 'text')})`),
+        )
+        const raw = sql<{ id: unknown }>`with used as (
+            insert into replay_jti (iss, jti, exp_at, used_at)
+            values (${iss}, ${jti}, cast(${expAt} as bigint), cast(${usedAt} as bigint))
+            on conflict (iss, jti) do nothing returning jti)
+          insert into audit_event (${sql.join(columns.map((c) => sql.ref(c)))})
+          select ${values} from used returning id`
+        return { compile: () => raw.compile(db) }
+      })
+      auditedInserts.set(shape, query)
+    }
+    return query
+  }
+
+  async function firstUse(iss: string, jti: string, exp: number): Promise<boolean> {
+    checkUse(iss, jti, exp)
+    const now = nowMs(clock)
+    // One statement decides: the row that wins the primary key is the first use; everyone else gets no row back.
+    const inserted = (await insertUse(iss, jti, expAtMs(exp), now))[0]
+    await purgeWhenDue(now)
+    return inserted !== undefined
+  }
+
+  async function purgeWhenDue(now: number): Promise<void> {
+    if (!db.isTransaction && schedule.due(now)) {
+      // The jti is already recorded: a failed purge must not turn this first use into an error. The next
+      // interval retries it, and expired rows never cause a wrong answer, only a bigger table.
+      await purgeExpired(now)
+        .catch(() => 0)
+        .finally(() => schedule.done())
+    }
+  }
+
   return {
-    async firstUse(iss, jti, exp) {
-      checkString('iss', iss, MAX_ISS_LENGTH)
-      checkString('jti', jti, MAX_JTI_LENGTH)
-      if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TypeError('exp must be epoch seconds')
+    firstUse,
+    purgeExpired,
+    async firstUseAudited(iss, jti, exp, event) {
+      checkUse(iss, jti, exp)
       const now = nowMs(clock)
-      // One statement decides: the row that wins the primary key is the first use; everyone else gets no row back.
-      const inserted = (await insertUse(iss, jti, Math.min(Math.ceil(exp * 1000), MAX_EXP_MS), now))[0]
-      if (!db.isTransaction && schedule.due(now)) {
-        // The jti is already recorded: a failed purge must not turn this first use into an error. The next
-        // interval retries it, and expired rows never cause a wrong answer, only a bigger table.
-        await purgeExpired(now)
-          .catch(() => 0)
-          .finally(() => schedule.done())
+      const row = toRow(event, now)
+      const columns = Object.keys(row) as (keyof Insertable<AuditEventTable>)[]
+      const query = dialect === 'postgres' ? auditedInsert(columns) : undefined
+      if (query === undefined) {
+        if (!(await firstUse(iss, jti, exp))) return false
+        await audit.append(event)
+        return true
       }
+      const inserted = (await query(iss, jti, expAtMs(exp), now, ...columns.map((c) => row[c])))[0]
+      await purgeWhenDue(now)
       return inserted !== undefined
     },
-    purgeExpired,
   }
 }
