@@ -287,6 +287,7 @@ export function createIdpExchangeReads(context: RepositoryContext): IdpExchangeR
       const userRow = first && part<IdpUserTable>(first, 'u', 'id')
       const subject = userRow && {
         user: userFromRow(dialect, userRow),
+        // JSON text on both dialects (PostgreSQL's json_agg is cast to text): parsed as SQLite's JSON columns are.
         groupIds: readList('sqlite', first.u__groups ?? '[]'),
       }
       const target = client && targetFromRows(dialect, rows, key.clientId)
