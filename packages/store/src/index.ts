@@ -69,6 +69,8 @@ export type {
 export type {
   IdpExchangeApplication,
   IdpExchangeReads,
+  IdpExchangeRows,
+  IdpExchangeRowsKey,
   IdpExchangeSubject,
   IdpExchangeTarget,
 } from './idp/exchange.js'

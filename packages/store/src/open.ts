@@ -14,7 +14,7 @@ import { createIdpRepositories, type IdpRepositories } from './idp/index.js'
 import { connect } from './internal/connect.js'
 import { PurgeSchedule, type RepositoryContext } from './internal/context.js'
 import { KEY_ENCRYPTION_KEY_ENV, type Kek, resolveKek } from './keys/kek.js'
-import { createKeyStore, type KeyStore } from './keys/store.js'
+import { createKeyStore, createSigningKeyOpener, type KeyStore } from './keys/store.js'
 import { migrations as defaultMigrations } from './migrations/index.js'
 import type { Migration } from './migrations/migration.js'
 import { type MigrationResult, runMigrations } from './migrations/runner.js'
@@ -151,8 +151,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const replaySchedule = new PurgeSchedule((options.replay?.purgeIntervalSeconds ?? 60) * 1000)
   const oidcSchedule = new PurgeSchedule(60_000)
   const verifiedSecrets = new VerifiedSecretCache({ clock })
+  const signingKeys = createSigningKeyOpener(kek)
   const repositories = (executor: Kysely<Database>) => {
-    const context: RepositoryContext = { db: executor, dialect, clock, verifiedSecrets }
+    const context: RepositoryContext = { db: executor, dialect, clock, verifiedSecrets, signingKeys }
     return {
       replay: createReplayRepository(context, options.replay, replaySchedule),
       audit: createAuditLog(context),
@@ -170,7 +171,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     close: () => db.destroy(),
     transaction: (fn) => db.transaction().execute((trx) => fn({ db: trx, ...repositories(trx) })),
     ...repositories(db),
-    keys: createKeyStore(context, kek),
+    keys: createKeyStore(context, kek, signingKeys),
     rateLimits: createRateLimitRepository(context),
     oidc,
     oidcAdapter: oidc.adapter,

@@ -102,4 +102,99 @@ describe.each(BACKENDS)('idp token-exchange reads on %s', (name) => {
     expect(await other.idp.blocks.activeFor({ user: 'u-1' }, clock.now)).toHaveLength(1)
     expect(await other.idp.blocks.activeFor(targets, clock.now)).toHaveLength(2)
   })
+
+  test('rows: everything of one exchange in one read, exactly as the repositories read it, fresh on every call', async () => {
+    await store.keys.ensure('idp')
+    await store.idp.clients.create({
+      clientId: 'rows-agent',
+      name: 'Rows',
+      tokenEndpointAuthMethod: 'client_secret_post',
+      grantTypes: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+      secretHash: 'sha256$y',
+    })
+    const dave = await store.idp.users.create({ username: 'dave', email: 'd@x.example' })
+    const g = await store.idp.groups.create({ name: 'rows-group' })
+    await store.idp.groups.addMember(g.id, dave.id)
+    const app = await store.idp.applications.create({ name: 'Rows', issuer: 'https://rows.example', aliases: ['rows'] })
+    await store.idp.applications.putResource(app.id, { uri: 'https://mcp.rows/a', scopes: ['read'] })
+    await store.idp.applications.putResource(app.id, { uri: 'https://mcp.rows/b', scopes: ['read'] })
+    const conn = await store.idp.connections.create({
+      clientId: 'rows-agent',
+      applicationId: app.id,
+      resource: 'https://mcp.rows/a',
+      groups: [g.id],
+      scopes: ['read'],
+      consentGrantedBy: 'admin',
+    })
+    const key = { clientId: 'rows-agent', userId: dave.id, audience: 'rows', keyPurpose: 'idp', now: clock.now }
+    const rows = await other.idp.exchange.rows(key)
+    expect(rows.client).toEqual(await store.idp.clients.withSecretHash('rows-agent'))
+    expect(rows.subject).toEqual(await store.idp.exchange.subject(dave.id))
+    expect(rows.target).toEqual(await store.idp.exchange.target('rows', 'rows-agent'))
+    expect(rows.covers('rows-agent', dave.id, 'rows')).toBe(true)
+    expect(rows.covers('rows-agent', dave.id, 'https://rows.example')).toBe(false)
+    expect(rows.covers('rows-agent', 'someone-else', 'rows')).toBe(false)
+    expect(rows.block('https://mcp.rows/a')).toBeUndefined()
+    expect(rows.block('https://mcp.rows/elsewhere')).toBeNull()
+    const signing = await rows.signingKey()
+    const current = await store.keys.current('idp')
+    expect({ ...signing, privateKey: undefined }).toEqual({ ...current, privateKey: undefined })
+    expect(signing?.privateKey.export({ format: 'jwk' })).toEqual(current.privateKey.export({ format: 'jwk' }))
+
+    // Blocks: each kind, per resource (a user's own revocation names one connection), and their expiry.
+    const own = await store.idp.blocks.create({
+      kind: 'user_connection',
+      target: `${conn.id}:${dave.id}`,
+      createdBy: 't',
+    })
+    let seen = await other.idp.exchange.rows(key)
+    expect(seen.block('https://mcp.rows/a')).toEqual({ id: own.id, kind: 'user_connection' })
+    expect(seen.block('https://mcp.rows/b')).toBeUndefined()
+    await store.idp.blocks.delete(own.id)
+    for (const [kind, target] of [
+      ['user', dave.id],
+      ['client', 'rows-agent'],
+      ['application', app.id],
+    ] as const) {
+      const block = await store.idp.blocks.create({ kind, target, until: clock.now + 1000, createdBy: 't' })
+      seen = await other.idp.exchange.rows(key)
+      expect(seen.block('https://mcp.rows/a')).toEqual({ id: block.id, kind })
+      expect(seen.block('https://mcp.rows/b')).toEqual({ id: block.id, kind })
+      expect((await other.idp.exchange.rows({ ...key, now: clock.now + 1000 })).block('https://mcp.rows/a')).toBe(
+        undefined,
+      )
+      await store.idp.blocks.delete(block.id)
+    }
+
+    // Changes on one replica are in the other's next read: user, group, connection, client, signing key.
+    await store.idp.users.update(dave.id, { status: 'disabled' })
+    await store.idp.groups.removeMember(g.id, dave.id)
+    await store.idp.connections.update(conn.id, { enabled: false })
+    await store.idp.clients.update('rows-agent', { enabled: false })
+    const rotated = await store.keys.rotate('idp', { retireAfterSeconds: 0 })
+    seen = await other.idp.exchange.rows(key)
+    expect(seen.subject).toEqual({
+      user: { ...(await store.idp.users.get(dave.id)), status: 'disabled' },
+      groupIds: [],
+    })
+    expect(seen.target?.connections.get('https://mcp.rows/a')?.enabled).toBe(false)
+    expect(seen.client?.client.enabled).toBe(false)
+    expect((await seen.signingKey())?.kid).toBe(rotated.kid)
+
+    // What was not named, or does not exist, is not read.
+    const bare = await other.idp.exchange.rows({ clientId: 'rows-agent', keyPurpose: 'idp' })
+    expect(bare.subject).toBeUndefined()
+    expect(bare.target).toBeUndefined()
+    expect(bare.covers('rows-agent', dave.id, 'rows')).toBe(false)
+    const unknown = await other.idp.exchange.rows({ ...key, audience: 'https://unknown.example', userId: 'nobody' })
+    expect(unknown.target).toBeUndefined()
+    expect(unknown.subject).toBeUndefined()
+    const empty = await store.idp.applications.create({ name: 'Bare', issuer: 'https://bare.rows.example' })
+    expect((await other.idp.exchange.rows({ ...key, audience: empty.issuer })).target?.resources).toEqual([])
+    const none = await other.idp.exchange.rows({ ...key, clientId: 'nobody' })
+    expect(none.client).toBeUndefined()
+    expect(none.covers('nobody', dave.id, 'rows')).toBe(false)
+    expect(none.signingKey()).toBeUndefined()
+    expect((await other.idp.exchange.rows({ ...key, keyPurpose: 'as' })).signingKey()).toBeUndefined()
+  })
 })

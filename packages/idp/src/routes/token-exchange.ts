@@ -21,13 +21,14 @@ import {
   TOKEN_EXCHANGE_REPEATABLE_PARAMETERS,
   TOKEN_TYPE_ID_TOKEN,
 } from '@openxaa/protocol'
-import type { IdpClient } from '@openxaa/store'
+import type { IdpExchangeRows } from '@openxaa/store'
 import { Hono } from 'hono'
 import type { IdpRuntime } from '../context.js'
 import { verifySecret } from '../directory/secrets.js'
 import { PROVIDER_ROUTES } from '../provider/configuration.js'
 import { requestIdOfContext } from '../request-id.js'
-import { handleTokenExchange } from '../token-exchange/handler.js'
+import { handleTokenExchange, readExchangeRows } from '../token-exchange/handler.js'
+import { peekExchange } from '../token-exchange/request.js'
 import { replayIncoming } from './replay-body.js'
 
 /** oidc-provider's own body limit: a larger body is left for it to refuse. */
@@ -52,7 +53,11 @@ const SECRET_METHODS: readonly string[] = ['client_secret_basic', 'client_secret
  * The client authenticated by its secret, or undefined (oidc-provider then decides). As in oidc-provider, a client
  * registered for either secret method may send its secret either way (basic or post), but never another method.
  */
-async function authenticate(runtime: IdpRuntime, headers: Headers, form: OAuthForm): Promise<IdpClient | undefined> {
+async function authenticate(
+  runtime: IdpRuntime,
+  headers: Headers,
+  form: OAuthForm,
+): Promise<IdpExchangeRows | undefined> {
   let auth: ReturnType<typeof parseClientAuthentication>
   try {
     auth = parseClientAuthentication(headers, form)
@@ -60,11 +65,12 @@ async function authenticate(runtime: IdpRuntime, headers: Headers, form: OAuthFo
     return undefined
   }
   if (auth.method !== 'client_secret_basic' && auth.method !== 'client_secret_post') return undefined
-  const found = await runtime.store.idp.clients.withSecretHash(auth.clientId)
-  if (found === undefined) return undefined
-  const { client, secretHash } = found
+  // The client comes with every other row of the exchange, in one query (`readExchangeRows`).
+  const rows = await readExchangeRows(runtime, auth.clientId, peekExchange(form))
+  if (rows.client === undefined) return undefined
+  const { client, secretHash } = rows.client
   if (!client.enabled || !SECRET_METHODS.includes(client.tokenEndpointAuthMethod)) return undefined
-  return verifySecret(auth.clientSecret, secretHash) ? client : undefined
+  return verifySecret(auth.clientSecret, secretHash) ? rows : undefined
 }
 
 /** `POST /token` for token exchanges this route can serve; everything else continues to oidc-provider. */
@@ -114,11 +120,11 @@ export function tokenExchangeRoute(runtime: IdpRuntime): Hono<{ Bindings: HttpBi
     ) {
       return pass()
     }
-    const client = await authenticate(runtime, c.req.raw.headers, form)
-    if (client === undefined) return pass()
+    const rows = await authenticate(runtime, c.req.raw.headers, form)
+    if (rows === undefined) return pass()
     const answer = await handleTokenExchange(runtime, {
-      clientId: client.clientId,
-      client,
+      clientId: rows.key.clientId,
+      rows,
       form,
       dpop: c.req.header('dpop') ?? '',
       provider: async () => (await runtime.provider.get()).provider,

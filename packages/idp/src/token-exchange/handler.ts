@@ -17,7 +17,7 @@ import {
   TOKEN_TYPE_ID_TOKEN,
   toOAuthErrorBody,
 } from '@openxaa/protocol'
-import { type AuditEventInput, type IdpClient, userConnectionTarget } from '@openxaa/store'
+import { type AuditEventInput, type IdpExchangeRows, userConnectionTarget } from '@openxaa/store'
 import type Provider from 'oidc-provider'
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { AUDIT_ACTIONS, recordQuietly } from '../audit.js'
@@ -27,7 +27,7 @@ import { limitByClient } from '../rate-limit.js'
 import { requestIdOfIncoming, withRequestId } from '../request-id.js'
 import { dpopThumbprint } from './dpop.js'
 import { evaluatePolicy } from './policy.js'
-import { parseExchange, type TokenExchangeForm } from './request.js'
+import { parseExchange, peekExchange, type TokenExchangeForm } from './request.js'
 import { validateIdToken, validateRefreshToken } from './subject-token.js'
 import { checkScopesKnown, resolveTarget } from './target.js'
 
@@ -36,8 +36,8 @@ type EventContext = Omit<AuditEventInput, 'actor' | 'action' | 'decision'>
 /** One token-exchange request whose client is authenticated, whoever parsed it (oidc-provider or `route.ts`). */
 export interface ExchangeInput {
   clientId: string
-  /** The client's stored row, when the caller already read it. */
-  client?: IdpClient
+  /** The exchange's rows, when the caller already read them ({@link readExchangeRows}). */
+  rows?: IdpExchangeRows
   /** The request parameters. */
   form: TokenExchangeForm
   /** The `DPoP` header, '' when absent. */
@@ -54,13 +54,29 @@ export interface ExchangeResult {
   data: Record<string, unknown>
 }
 
+/**
+ * Every row an exchange needs, in one query (`store.idp.exchange.rows`): the client, the user with their groups, the
+ * audience's application with its resources and this client's connections, the blocks in force, the current signing
+ * key. `userId` may come from an ID token whose signature is not checked yet: the exchange uses the rows only when
+ * it is the verified subject (and the audience the parsed one), and reads again otherwise. Nothing is cached: a user,
+ * client or connection disabled, a block, or a key rotated through any replica applies to the next exchange here.
+ */
+export function readExchangeRows(
+  runtime: IdpRuntime,
+  clientId: string,
+  key: { userId: string | undefined; audience: string | undefined },
+): Promise<IdpExchangeRows> {
+  return runtime.store.idp.exchange.rows({ clientId, ...key, keyPurpose: IDP_KEY_PURPOSE, now: runtime.now() })
+}
+
 async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventContext): Promise<ExchangeResult> {
   const { store, options } = runtime
   const { clientId } = input
   const nowSeconds = Math.floor(runtime.now() / 1000)
+  let rows = input.rows ?? (await readExchangeRows(runtime, clientId, peekExchange(input.form)))
 
   // 2(b).1 [#1]: the client is authenticated; it must also be a confidential client enabled for XAA.
-  const client = input.client ?? (await store.idp.clients.get(clientId))
+  const client = rows.client?.client
   if (!client?.grantTypes.includes(GRANT_TYPE_TOKEN_EXCHANGE) || client.tokenEndpointAuthMethod === 'none') {
     throw new ProtocolError('ERR_CLIENT_NOT_ENABLED', 'this client may not request identity assertion grants', {
       rule: '2(b).1',
@@ -86,11 +102,11 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
       : await validateRefreshToken(await input.provider(), request.subjectToken, clientId)
   event.userId = subject.userId
   event.subject = subject.userId
-  // Two queries, at once: the user with their groups, and the audience with everything this client may reach there.
-  const [directory, found] = await Promise.all([
-    store.idp.exchange.subject(subject.userId),
-    store.idp.exchange.target(request.audience, clientId),
-  ])
+  // The rows were read for the subject and audience the request named; read again if they are not these.
+  if (!rows.covers(clientId, subject.userId, request.audience)) {
+    rows = await readExchangeRows(runtime, clientId, { userId: subject.userId, audience: request.audience })
+  }
+  const { subject: directory, target: found } = rows
   if (directory === undefined) {
     throw new ProtocolError('ERR_SUBJECT_TOKEN_INVALID', 'the subject token is not valid', {
       rule: '2(b).2',
@@ -107,16 +123,23 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
 
   // 2(b).4, 2(b).8 [#8, #11]: blocks, user, managed connection, sign-in age, scope narrowing.
   const connection = found?.connections.get(resource.uri)
-  // A user's own revocation of this connection is a block on (connection, user).
-  const blocks = await store.idp.blocks.activeFor(
-    {
-      user: user.id,
-      client: clientId,
-      application: application.id,
-      ...(connection === undefined ? {} : { user_connection: userConnectionTarget(connection.id, user.id) }),
-    },
-    runtime.now(),
-  )
+  // A user's own revocation of this connection is a block on (connection, user). The rows hold the first block in
+  // force for each resource the application governs; the repository's own read is the fallback.
+  const block = rows.block(resource.uri)
+  const blocks =
+    block !== null
+      ? block === undefined
+        ? []
+        : [block]
+      : await store.idp.blocks.activeFor(
+          {
+            user: user.id,
+            client: clientId,
+            application: application.id,
+            ...(connection === undefined ? {} : { user_connection: userConnectionTarget(connection.id, user.id) }),
+          },
+          runtime.now(),
+        )
   const decision = evaluatePolicy({
     user,
     userGroups: directory.groupIds,
@@ -133,7 +156,9 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
 
   // 2(b).6-7 [#5-#7, #10, #12]: the ID-JAG, with the client's id at that RAS and claims kept to what the RAS needs.
   const rasClientId = found?.rasClientId ?? clientId
-  const key = await store.keys.current(IDP_KEY_PURPOSE)
+  // The key current when the rows were read, a moment ago: if a rotation happened since, it is the previous key, still
+  // published in the JWKS for its retirement delay. Read on its own only when the rows hold none.
+  const key = (await rows.signingKey()) ?? (await store.keys.current(IDP_KEY_PURPOSE))
   const jti = randomBytes(16).toString('base64url')
   const email = application.includeEmail && user.emailVerified ? (user.email ?? undefined) : undefined
   const idJag = await mintIdJag(

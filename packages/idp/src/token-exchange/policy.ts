@@ -13,7 +13,8 @@ export interface PolicyInput {
   user: IdpUser
   /** Ids of the groups the user belongs to. */
   userGroups: readonly string[]
-  blocks: readonly IdpBlock[]
+  /** Blocks in force on the exchange's targets (only the first is named in the refusal). */
+  blocks: readonly Pick<IdpBlock, 'id' | 'kind'>[]
   connection: IdpConnection | undefined
   resource: IdpResource
   /** Scopes the client asked for, or undefined when it sent none. */

@@ -14,6 +14,7 @@ import {
   type TokenExchangeRequest,
   type TokenExchangeRequestOptions,
 } from '@openxaa/protocol'
+import { decodeJwt } from 'jose'
 
 /** The parameters oidc-provider must let through to the grant handler. */
 export const TOKEN_EXCHANGE_PARAMETERS = [
@@ -45,4 +46,36 @@ export function parseExchange(body: TokenExchangeForm): TokenExchangeRequest {
     parseForm(form.toString(), FORM_MEDIA_TYPE, { repeatable: TOKEN_EXCHANGE_REPEATABLE_PARAMETERS }),
     options,
   )
+}
+
+/** What a request names before it is parsed or its subject token checked: it only chooses which rows to read. */
+export interface ExchangePeek {
+  audience: string | undefined
+  /** The `sub` of an ID token subject token, its signature not checked; undefined for other subject tokens. */
+  userId: string | undefined
+}
+
+function first(body: TokenExchangeForm, name: string): string | undefined {
+  if (body instanceof OAuthForm) return body.get(name)
+  const value = body?.[name]
+  const item = Array.isArray(value) ? value[0] : value
+  return typeof item === 'string' && item !== '' ? item : undefined
+}
+
+/**
+ * The audience and the ID token's subject as the request names them, or undefined where it does not (cleanly).
+ * Nothing here is trusted: the exchange uses rows read with these only when they equal the parsed audience and the
+ * verified subject.
+ */
+export function peekExchange(body: TokenExchangeForm): ExchangePeek {
+  const audience = first(body, 'audience')
+  if (first(body, 'subject_token_type') !== TOKEN_TYPE_ID_TOKEN) return { audience, userId: undefined }
+  let userId: string | undefined
+  try {
+    const sub = decodeJwt(first(body, 'subject_token') ?? '').sub
+    userId = typeof sub === 'string' && sub !== '' ? sub : undefined
+  } catch {
+    userId = undefined
+  }
+  return { audience, userId }
 }

@@ -15,7 +15,8 @@ export interface ExchangeTarget {
 
 /**
  * Resolves `audience` and `resources` to one application and one of its resources, or refuses `invalid_target`.
- * `found` is what the store read for `audience` (`store.idp.exchange.target`), undefined when nothing is named so.
+ * `found` is what the store read for `audience` (the `target` of `store.idp.exchange.rows`), undefined when nothing is
+ * named so.
  */
 export function resolveTarget(
   found: IdpExchangeTarget | undefined,

@@ -58,8 +58,11 @@ export interface Harness {
   clients: { agent: SeededClient; other: SeededClient; plain: SeededClient }
   /** Administration straight on the store, as the CLI does (another process: the IdP notices key changes later). */
   admin: AdminContext
-  /** Start a second IdP (another replica) on the same store. */
-  replica(): Promise<{ idp: Idp; issuer: string; close(): Promise<void> }>
+  /**
+   * Start a second IdP (another replica) on the same store; with `ownStore`, on a store of its own over the same
+   * database (another process: nothing in memory is shared).
+   */
+  replica(options?: { ownStore?: boolean }): Promise<{ idp: Idp; issuer: string; store: Store; close(): Promise<void> }>
   close(): Promise<void>
 }
 
@@ -94,13 +97,14 @@ export interface HarnessSetup {
 export async function startHarness(extra: Partial<IdpOptions> = {}, setup: HarnessSetup = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'openxaa-idp-'))
   const clock = new TestClock()
-  const store = await openStore({
+  const storeOptions = {
     url: setup.databaseUrl ?? `sqlite:${join(dir, 'idp.db')}`,
     keyEncryptionKey: setup.keyEncryptionKey ?? randomBytes(32).toString('base64url'),
     dataDir: dir,
     clock: clock.fn,
     ...(setup.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: setup.connectTimeoutMs }),
-  })
+  }
+  const store = await openStore(storeOptions)
   const cookieKeys = [randomBytes(32).toString('base64url')]
   const options = (issuer: string): IdpOptions => ({
     issuer,
@@ -198,7 +202,21 @@ export async function startHarness(extra: Partial<IdpOptions> = {}, setup: Harne
       passwordHashCost: 12,
       keyRetireAfter: 3660,
     },
-    replica: () => listen((issuer) => createIdp({ store, clock: clock.fn }, options(issuer))),
+    async replica(replicaOptions = {}) {
+      const own = replicaOptions.ownStore === true ? await openStore(storeOptions) : undefined
+      const running = await listen((issuer) => createIdp({ store: own ?? store, clock: clock.fn }, options(issuer)))
+      return {
+        ...running,
+        store: own ?? store,
+        async close() {
+          await running.close()
+          if (own !== undefined) {
+            await running.idp.close()
+            await own.close()
+          }
+        },
+      }
+    },
     async close() {
       await main.close()
       await main.idp.close()

@@ -7,7 +7,7 @@ import { nowMs } from '../clock.js'
 import type { RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
 import { prepareQuery } from '../internal/prepared.js'
-import type { IdpClientTable } from '../schema.js'
+import type { IdpClientTable, SqlDialect } from '../schema.js'
 import { bool, checkStrings, checkText, guardWrite, int, readList, writeList } from './internal.js'
 
 /** How a client authenticates at the token endpoint. */
@@ -90,27 +90,30 @@ function checkInput(input: Partial<IdpClientInput>): void {
   }
 }
 
+/** A client row as the repository returns it. */
+export function clientFromRow(dialect: SqlDialect, row: Selectable<IdpClientTable>): IdpClient {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as IdpClientAuthMethod,
+    applicationType: row.application_type === 'native' ? 'native' : 'web',
+    redirectUris: readList(dialect, row.redirect_uris),
+    postLogoutRedirectUris: readList(dialect, row.post_logout_redirect_uris),
+    grantTypes: readList(dialect, row.grant_types),
+    jwks: row.jwks === null ? null : fromJson(dialect, row.jwks),
+    hasSecret: row.secret_hash !== null,
+    firstParty: bool(row.first_party),
+    enabled: bool(row.enabled),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  }
+}
+
 /** Builds the client repository over a context. */
 export function createIdpClientRepository(context: RepositoryContext): IdpClientRepository {
   const { db, dialect, clock } = context
 
-  function fromRow(row: Selectable<IdpClientTable>): IdpClient {
-    return {
-      clientId: row.client_id,
-      name: row.name,
-      tokenEndpointAuthMethod: row.token_endpoint_auth_method as IdpClientAuthMethod,
-      applicationType: row.application_type === 'native' ? 'native' : 'web',
-      redirectUris: readList(dialect, row.redirect_uris),
-      postLogoutRedirectUris: readList(dialect, row.post_logout_redirect_uris),
-      grantTypes: readList(dialect, row.grant_types),
-      jwks: row.jwks === null ? null : fromJson(dialect, row.jwks),
-      hasSecret: row.secret_hash !== null,
-      firstParty: bool(row.first_party),
-      enabled: bool(row.enabled),
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
-    }
-  }
+  const fromRow = (row: Selectable<IdpClientTable>) => clientFromRow(dialect, row)
 
   // The token endpoint reads a client per request: compiled once.
   const byId = prepareQuery(db, 1, (db, clientId) =>

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { VerifiedSecretCache } from '../auth-server/secret-cache.js'
 import type { Clock } from '../clock.js'
+import type { SigningKeyOpener } from '../keys/store.js'
 import type { Database, SqlDialect } from '../schema.js'
 
 /** What every repository is built on: an executor (the pool or a transaction), its dialect, and the clock. */
@@ -10,6 +11,8 @@ export interface RepositoryContext {
   readonly clock: Clock
   /** Client secrets recently verified, shared by every executor of one store (absent: always hash). */
   readonly verifiedSecrets?: VerifiedSecretCache
+  /** Decrypts current signing-key rows read by other queries, sharing the key store's cache (absent: not read). */
+  readonly signingKeys?: SigningKeyOpener
 }
 
 /**

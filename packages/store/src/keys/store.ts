@@ -11,7 +11,7 @@ import { StoreError } from '../errors.js'
 import { inTransaction, type RepositoryContext } from '../internal/context.js'
 import { fromJson, toJson } from '../internal/json.js'
 import { prepareQuery } from '../internal/prepared.js'
-import type { SigningKeyTable } from '../schema.js'
+import type { SigningKeyTable, SqlDialect } from '../schema.js'
 import { openPrivateKey, sealPrivateKey } from './envelope.js'
 import { generateSigningKey, isSigningAlgorithm, type PublicJwk, type SigningAlgorithm } from './generate.js'
 import type { Kek } from './kek.js'
@@ -71,13 +71,52 @@ function checkPurpose(purpose: unknown): asserts purpose is string {
   }
 }
 
-/** Builds the key store; `kek` is resolved on first use so stores that never sign never create a KEK file. */
-export function createKeyStore(context: RepositoryContext, kek: () => Promise<Kek>): KeyStore {
-  const { db, dialect, clock } = context
+/** The columns of a current key row that {@link SigningKeyOpener} needs. */
+export type CurrentKeyRow = Pick<Selectable<SigningKeyTable>, 'kid' | 'purpose' | 'alg' | 'public_jwk' | 'private_key'>
+
+/** Turns a current key row into its decrypted key; one per store, shared by every reader of key rows. */
+export interface SigningKeyOpener {
+  open(dialect: SqlDialect, row: CurrentKeyRow): Promise<CurrentSigningKey>
+  /** Keeps a key this process generated, so that its first signature does not decrypt it. */
+  remember(row: Pick<CurrentKeyRow, 'purpose' | 'kid' | 'private_key'>, privateKey: KeyObject): void
+}
+
+/** Builds the opener: decrypted keys are kept, so a key is decrypted once per process, not once per signature. */
+export function createSigningKeyOpener(kek: () => Promise<Kek>): SigningKeyOpener {
   // Decrypted keys by the whole row identity (purpose, kid, envelope), not kid alone: a row altered or swapped behind
-  // our back is a cache miss, and then fails its integrity check.
+  // our back is a cache miss, and then fails its integrity check. Only private keys are kept here, never which key
+  // is current: that is read from the database on every signature.
   const decrypted = new Map<string, KeyObject>()
   const cacheKey = (purpose: string, kid: string, envelope: string) => `${purpose}\0${kid}\0${envelope}`
+  return {
+    async open(dialect, row) {
+      const cached = cacheKey(row.purpose, row.kid, row.private_key)
+      let privateKey = decrypted.get(cached)
+      if (!privateKey) {
+        const der = openPrivateKey(await kek(), row.purpose, row.kid, row.private_key)
+        privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+        decrypted.set(cached, privateKey)
+      }
+      return {
+        kid: row.kid,
+        alg: row.alg as SigningAlgorithm,
+        privateKey,
+        publicJwk: fromJson<PublicJwk>(dialect, row.public_jwk),
+      }
+    },
+    remember(row, privateKey) {
+      decrypted.set(cacheKey(row.purpose, row.kid, row.private_key), privateKey)
+    },
+  }
+}
+
+/** Builds the key store; `kek` is resolved on first use so stores that never sign never create a KEK file. */
+export function createKeyStore(
+  context: RepositoryContext,
+  kek: () => Promise<Kek>,
+  opener: SigningKeyOpener = createSigningKeyOpener(kek),
+): KeyStore {
+  const { db, dialect, clock } = context
 
   function info(row: Selectable<SigningKeyTable>, now: number): SigningKeyInfo {
     const status = row.retire_at === null ? 'current' : row.retire_at > now ? 'previous' : 'retired'
@@ -103,7 +142,7 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
   async function newRow(purpose: string, alg: SigningAlgorithm, now: number) {
     const key = await generateSigningKey(alg)
     const sealed = sealPrivateKey(await kek(), purpose, key.kid, key.privateDer)
-    decrypted.set(cacheKey(purpose, key.kid, sealed), key.privateKey)
+    opener.remember({ purpose, kid: key.kid, private_key: sealed }, key.privateKey)
     return {
       kid: key.kid,
       purpose,
@@ -146,15 +185,7 @@ export function createKeyStore(context: RepositoryContext, kek: () => Promise<Ke
       if (!row) {
         throw new StoreError('ERR_STORE_NO_SIGNING_KEY', `no signing key for purpose "${purpose}": call keys.ensure()`)
       }
-      const cached = cacheKey(purpose, row.kid, row.private_key)
-      let privateKey = decrypted.get(cached)
-      if (!privateKey) {
-        const der = openPrivateKey(await kek(), purpose, row.kid, row.private_key)
-        privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
-        decrypted.set(cached, privateKey)
-      }
-      const { alg, publicJwk, kid } = info(row, nowMs(clock))
-      return { kid, alg, privateKey, publicJwk }
+      return opener.open(dialect, row)
     },
 
     async rotate(purpose, options) {
