@@ -128,6 +128,25 @@ describe('Hono middleware with @modelcontextprotocol/server 2.x', () => {
     await Promise.all([client.close(), ok.close()])
   })
 
+  test('a token that does not verify: 401 invalid_token whose scope names what the call needs', async () => {
+    const forged = `${(await as.mint({ aud: resource, scope: 'mcp admin.write audit.write' })).slice(0, -4)}AAAA`
+    const res = await fetch(resource, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${forged}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'admin.purge' } }),
+    })
+    expect(res.status).toBe(401)
+    expect(parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '')[0]?.params).toMatchObject({
+      error: 'invalid_token',
+      scope: 'mcp admin.write audit.write',
+    })
+    expect(purged).toBe(1)
+  })
+
   test('a batch without a token: 401 whose scope covers every call in it', async () => {
     const call = (id: number, name: string) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name } })
     const res = await fetch(resource, {

@@ -1,4 +1,7 @@
-import type { AuthVerdict, ResourceServer } from '../resource-server.js'
+import { isProtocolError } from '@openxaa/protocol'
+import type { AuthContext } from '../auth-context.js'
+import { bearerPartsOf, extractBearerToken } from '../bearer/extract.js'
+import { type AuthVerdict, assertScopes, type ResourceServer } from '../resource-server.js'
 import { scopesForMcpMessage, type ToolScopes, unionScopes } from './tool-scopes.js'
 
 /** What an MCP endpoint requires of every request, and of each tool. */
@@ -32,6 +35,8 @@ export async function requiredScopesOf(request: Request, options: McpAuthOptions
 /**
  * Authenticates a web-standard request to an MCP endpoint: the scopes it needs are the base scopes plus, for
  * `tools/call`, the scopes of the tool it names, so a 401 or 403 challenge names exactly what this call needs.
+ * The token is verified once. The body is read (from a clone) only when the answer depends on it: for a challenge,
+ * or when the token lacks a scope some tool needs; a token holding every tool's scopes passes whatever tool it calls.
  *
  * @see spec/xaa-protocol.md section 6, server steps 3-5
  */
@@ -40,6 +45,28 @@ export async function authenticateMcpRequest(
   request: Request,
   options: McpAuthOptions = {},
 ): Promise<AuthVerdict> {
-  const requiredScopes = await requiredScopesOf(request, options)
-  return rs.authenticate(request, { requiredScopes })
+  const { toolScopes } = options
+  if (toolScopes === undefined || request.method !== 'POST') {
+    return rs.authenticate(request, { requiredScopes: options.requiredScopes ?? [] })
+  }
+  let auth: AuthContext
+  let token: string
+  try {
+    token = extractBearerToken(await bearerPartsOf(request))
+    auth = await rs.verifyToken(token)
+  } catch (err) {
+    if (!isProtocolError(err)) throw err
+    return rs.refuse(err, await requiredScopesOf(request, options))
+  }
+  const everyScope = unionScopes(options.requiredScopes ?? [], Object.values(toolScopes).flat())
+  const required = everyScope.every((scope) => auth.scopes.includes(scope))
+    ? everyScope
+    : await requiredScopesOf(request, options)
+  try {
+    assertScopes(auth, required)
+  } catch (err) {
+    if (!isProtocolError(err)) throw err
+    return rs.refuse(err, required)
+  }
+  return Object.freeze({ ok: true as const, auth, token })
 }
