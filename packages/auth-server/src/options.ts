@@ -75,6 +75,12 @@ export interface AuthServerOptions extends RateLimitOptions {
    * one random key per instance, so console sessions end at a restart and do not span replicas.
    */
   cookieKeys?: readonly string[]
+  /**
+   * Behind a reverse proxy or load balancer that the AS cannot be reached around: the rate limits count the last
+   * `X-Forwarded-For` entry (the one that proxy added) instead of the socket's peer, which would be the proxy
+   * itself for every request. Default false: the header is the caller's to forge.
+   */
+  trustProxy?: boolean
 }
 
 /** The endpoint URLs, derived from the issuer. */
@@ -112,6 +118,7 @@ export interface ResolvedOptions {
   readonly keyPurpose: string
   readonly console: boolean
   readonly cookieKeys: readonly string[]
+  readonly trustProxy: boolean
 }
 
 function seconds(value: unknown, fallback: number, path: string, min: number, max: number): number {
@@ -216,6 +223,7 @@ export function parseOptions(options: AuthServerOptions): ResolvedOptions {
     keyPurpose,
     console: flag(options.console, true, 'options.console'),
     cookieKeys: Object.freeze([...cookieKeys]),
+    trustProxy: flag(options.trustProxy, false, 'options.trustProxy'),
   }
   return Object.freeze(resolved)
 }

@@ -19,6 +19,7 @@ function postFrom(
   url: string,
   params: Record<string, string>,
   basic?: [string, string],
+  extraHeaders: Record<string, string> = {},
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }> {
   const body = new URLSearchParams(params).toString()
   return new Promise((resolve, reject) => {
@@ -31,6 +32,7 @@ function postFrom(
           'content-type': 'application/x-www-form-urlencoded',
           'content-length': Buffer.byteLength(body),
           ...(basic ? { authorization: buildBasicAuthorization(...basic) } : {}),
+          ...extraHeaders,
         },
       },
       (res) => {
@@ -109,6 +111,43 @@ describe('per client and per address (one instance)', () => {
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
     expect((await postFrom('127.0.0.8', w.as.tokenUrl, { grant_type: 'x' })).status).toBe(401)
+  })
+})
+
+describe('behind a proxy (X-Forwarded-For)', () => {
+  const through = (as: RunningAs, forwardedFor: string) =>
+    postFrom('127.0.3.1', as.tokenUrl, { grant_type: 'x' }, undefined, { 'x-forwarded-for': forwardedFor })
+
+  test('without trustProxy the header is ignored: forged addresses do not escape the limit', async () => {
+    const w = await startWorld({ rateLimitPerMinute: 2 })
+    try {
+      alignClocks(w.as)
+      const statuses = []
+      for (const forged of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        statuses.push((await through(w.as, forged)).status)
+      expect(statuses).toEqual([401, 401, 429])
+    } finally {
+      await w.close()
+    }
+  })
+
+  test('with trustProxy each caller behind the proxy has its own limit, keyed by the entry the proxy added', async () => {
+    const w = await startWorld({ rateLimitPerMinute: 2, trustProxy: true })
+    try {
+      alignClocks(w.as)
+      // One caller, forging an earlier entry each time: the proxy's (last) entry is what counts.
+      const caller = []
+      for (const forged of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) {
+        caller.push((await through(w.as, `${forged}, 198.51.100.7`)).status)
+      }
+      expect(caller).toEqual([401, 401, 429])
+      // Another caller behind the same proxy (same socket peer) is still served.
+      expect((await through(w.as, '198.51.100.8')).status).toBe(401)
+      const { events } = await w.as.store.audit.query({ action: 'request.rate_limit' })
+      expect(events).toHaveLength(1)
+    } finally {
+      await w.close()
+    }
   })
 })
 

@@ -25,6 +25,8 @@ Rate limits (429 with Retry-After past them), per fixed minute:
                                             in the database on PostgreSQL, else in memory
   OPENXAA_REDIS_PREFIX                      key prefix (default openxaa:rl:)
   OPENXAA_REDIS_TIMEOUT_MS                  Redis deadline (default 500); Redis down or late = requests let through
+  OPENXAA_TRUST_PROXY=true                  behind a proxy that nothing can bypass: the address limited is the last
+                                            X-Forwarded-For entry, not the proxy's (default: the socket's peer)
 GET /healthz, /readyz (503 while the database or signing keys are unavailable) and /metrics (Prometheus).
 SIGTERM stops accepting connections, lets requests in flight finish, then exits 0.`
 
@@ -81,6 +83,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
             {
               issuer: values.issuer ?? `http://${shownHost}:${info.port}`,
               cookieKeys: consoleCookieKeys(),
+              trustProxy: process.env.OPENXAA_TRUST_PROXY === 'true',
               ...rateLimits,
               ...(lifetime === undefined ? {} : { accessTokenLifetime: Number(lifetime) }),
             },

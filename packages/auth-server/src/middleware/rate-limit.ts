@@ -5,7 +5,8 @@
  * against its client once the client has authenticated. The counter is Redis when configured, the store's
  * `rate_limit_window` table on PostgreSQL, memory otherwise; N replicas on one of the first two enforce one limit.
  * The first refusal of each window is audited. Requests whose remote address is unknown (an embedding without node
- * bindings) are not limited by address here: the embedder limits them.
+ * bindings) are not limited by address here: the embedder limits them. Behind a proxy (`trustProxy`) the address is
+ * the last `X-Forwarded-For` entry.
  * @see spec/xaa-protocol.md checklist #29; docs/operations.md "Limits"
  */
 import {
@@ -55,7 +56,7 @@ async function refuse(context: RedemptionContext, c: Context<AppEnv>, refusal: R
 /** Middleware: the per-address limit; a no-op when it is off or the address is unknown. */
 export function limitByAddress(context: RedemptionContext, limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const address = limiter.limitOf('ip') > 0 ? clientAddress(c.env) : undefined
+    const address = limiter.limitOf('ip') > 0 ? clientAddress(c.env, context.options.trustProxy) : undefined
     if (address === undefined) return next()
     const refusal = await limiter.check('ip', address)
     if (refusal === undefined) return next()
