@@ -7,6 +7,9 @@ const BAD_PERCENT = /%(?![0-9A-Fa-f]{2})/
  * bytes that are not UTF-8, where URLSearchParams would keep the '%' or substitute U+FFFD.
  */
 export function formDecode(raw: string): string | undefined {
+  // Most values (a JWT, a grant type URN, a client id) hold neither: they decode to themselves. Skipping the regex
+  // and decodeURIComponent there matters because a token request carries a kilobyte-long JWT or two.
+  if (!raw.includes('%') && !raw.includes('+')) return raw
   if (BAD_PERCENT.test(raw)) return undefined
   try {
     return decodeURIComponent(raw.replaceAll('+', ' '))
