@@ -1,19 +1,23 @@
 /**
  * Store benchmark: replay-store inserts/s and audit appends/s on each backend, measured in one run so the ratios
  * hold on a noisy shared machine. Run: node --conditions=openxaa-source --import tsx bench/store.ts
- * Writes bench/results/store.json and bench/results/store.md.
+ * Writes bench/results/store.json and bench/results/store.md. `--seconds <s>` per cell (BENCH_SECONDS, default 2) and
+ * `--out <dir>` let test/bench-store.test.ts run it in a blink without touching the published results.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { openStore, type Store } from '@openxaa/store'
 import pg from 'pg'
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
+const { values: args } = parseArgs({ options: { seconds: { type: 'string' }, out: { type: 'string' } } })
+const SECONDS = Number(args.seconds ?? process.env.BENCH_SECONDS ?? 2)
+if (!(SECONDS > 0)) throw new TypeError('--seconds must be a positive number')
 const PARALLEL = 16
-const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results')
+const RESULTS = args.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results')
 const KEK = randomBytes(32).toString('base64url')
 const EXP = Math.floor(Date.now() / 1000) + 3600
 
@@ -67,15 +71,18 @@ async function run(backend: string, store: Store): Promise<Row> {
   return row
 }
 
-async function postgresUrl(): Promise<string | undefined> {
+/** The server's URL, or why there is none: the report says so rather than silently showing two backends. */
+async function postgresUrl(): Promise<{ url: string } | { unreachable: string }> {
   const url = process.env.OPENXAA_TEST_POSTGRES_URL || 'postgres://root@127.0.0.1:5432/test'
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
   try {
     await client.connect()
-    return url
-  } catch {
-    console.log('PostgreSQL server unreachable: the postgres row is left out')
-    return undefined
+    return { url }
+  } catch (err) {
+    const where = new URL(url)
+    const unreachable = `PostgreSQL server at ${where.hostname}:${where.port || 5432} unreachable (${(err as Error).message}): no postgres row in this run`
+    console.log(unreachable)
+    return { unreachable }
   } finally {
     await client.end().catch(() => {})
   }
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
   // The machine is shared: the load when the run started says how much to trust absolute numbers.
   const load = loadavg()[0]?.toFixed(2) ?? '?'
   const rows: Row[] = []
+  const notes: string[] = []
   const dir = mkdtempSync(join(tmpdir(), 'openxaa-bench-'))
   try {
     const sqlite = await openStore({ url: `sqlite:${join(dir, 'bench.db')}`, keyEncryptionKey: KEK })
@@ -95,8 +103,9 @@ async function main(): Promise<void> {
     rows.push(await run('pglite (in-process, memory)', pglite))
     await pglite.close()
 
-    const url = await postgresUrl()
-    if (url) {
+    const postgres = await postgresUrl()
+    if ('url' in postgres) {
+      const { url } = postgres
       const schema = `openxaa_bench_${randomBytes(4).toString('hex')}`
       const admin = new pg.Client({ connectionString: url })
       await admin.connect()
@@ -109,6 +118,8 @@ async function main(): Promise<void> {
         await admin.query(`drop schema ${schema} cascade`)
         await admin.end()
       }
+    } else {
+      notes.push(postgres.unreachable)
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -130,13 +141,14 @@ async function main(): Promise<void> {
     ...rows.map(
       (r) => `| ${r.backend} | ${r.replaySerial} | ${r.replayParallel} | ${r.auditSerial} | ${r.auditParallel} |`,
     ),
+    ...notes.flatMap((n) => ['', n]),
     '',
   ].join('\n')
   console.log(`\n${md}`)
   mkdirSync(RESULTS, { recursive: true })
   writeFileSync(
     join(RESULTS, 'store.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: Number(load), secondsPerCell: SECONDS, parallel: PARALLEL, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, loadAverage: Number(load), secondsPerCell: SECONDS, parallel: PARALLEL, rows, notes }, null, 2)}\n`,
   )
   writeFileSync(join(RESULTS, 'store.md'), md)
 }
