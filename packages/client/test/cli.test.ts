@@ -164,6 +164,70 @@ describe('openxaa as a user types it', () => {
     expect(run.stdout).toContain('(expired 10 min ago)')
   })
 
+  test('--json for scripts: tools and call print the MCP answer, inspect (token on stdin) its report with exit 5', async () => {
+    const listed = await openxaa('tools', 'files', '--json')
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout).map((t: { name: string }) => t.name)).toEqual(['echo', 'whoami', 'write'])
+    const called = await openxaa('call', 'chat', 'echo', '{"text":"for a script"}', '--json')
+    expect(called.code).toBe(0)
+    expect(JSON.parse(called.stdout)).toMatchObject({ content: [{ type: 'text', text: 'for a script' }] })
+
+    // An access token whose typ is plain JWT and that lives two hours: two rules broken.
+    const key = await createTestKey('k2')
+    const now = Math.floor(Date.now() / 1000)
+    const broken = await new SignJWT({
+      iss: world.asA.issuer,
+      sub: 'u-alice',
+      aud: world.mcpA.mcpUrl,
+      client_id: AS_A_CLIENT.id,
+      scope: 'files:read',
+      jti: 'j-1',
+      iat: now,
+      exp: now + 7200,
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+      .sign(key.signing.privateKey)
+    const child = start(['inspect', '-', '--json'])
+    child.stdin!.end(broken)
+    const run = await finish(child)
+    expect(run.code).toBe(5)
+    const report = JSON.parse(run.stdout)
+    expect(report).toMatchObject({ kind: 'access-token', ok: false, issuer: world.asA.issuer, lifetime: 7200 })
+    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error').length).toBeGreaterThan(0)
+    expect(run.stdout + run.stderr).not.toContain(broken)
+    expect(run.stdout).not.toContain(broken.split('.')[2]!)
+  })
+
+  test('a tool that reports an error exits 6; an unreachable server exits 4 with a message and no stack', async () => {
+    const failed = await openxaa('call', 'files', 'echo', '{"text":42}')
+    expect(failed.code).toBe(6)
+    expect(failed.stdout).toMatch(/text/)
+    const unreachable = await openxaa('tools', 'http://127.0.0.1:1/mcp')
+    expect(unreachable.code, unreachable.stderr).toBe(4)
+    expect(unreachable.stderr).toMatch(/^openxaa tools: .*127\.0\.0\.1:1/)
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  test('on a terminal a progress line says what the command waits for and is cleared before the result', async () => {
+    const { runCli } = await import('../src/cli/main.js')
+    const out = { stdout: '', stderr: '' }
+    const code = await runCli(['tools', 'files'], {
+      stdout: (t) => {
+        out.stdout += t
+      },
+      stderr: (t) => {
+        out.stderr += t
+      },
+      isTTY: true,
+      env: { OPENXAA_HOME: home },
+      readStdin: async () => '',
+    })
+    expect(code).toBe(0)
+    expect(out.stderr).toContain(`connecting to ${new URL(world.mcpA.mcpUrl).host}…`)
+    expect(out.stderr.endsWith('\r\x1b[K')).toBe(true)
+    expect(out.stdout).toMatch(/^echo {2}Echoes its text$/m)
+  })
+
   test('refused by policy: the user disabled at the IdP → exit 3 with the IdP reason', async () => {
     const path = join(home, 'tokens.json')
     const data = JSON.parse(await readFile(path, 'utf8'))
