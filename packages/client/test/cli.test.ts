@@ -130,6 +130,23 @@ describe('openxaa as a user types it', () => {
     expect(listed.stderr + echoed.stderr + wrote.stderr).toBe('')
   })
 
+  test('whoami names the signed-in user, without a token; servers remove forgets a server', async () => {
+    const who = await openxaa('whoami')
+    expect(who.code).toBe(0)
+    expect(who.stdout).toMatch(/^alice@acme\.example \(Alice\)\n {2}subject {3}u-alice\n/)
+    expect(who.stdout).toContain(`  IdP       ${world.idp.issuer}\n`)
+    expect(who.stdout).toContain(', renewed silently')
+    const json = JSON.parse((await openxaa('whoami', '--json')).stdout)
+    expect(json).toMatchObject({ signedIn: true, subject: 'u-alice', issuer: world.idp.issuer, renewable: true })
+    for (const token of world.tokens.all) expect(who.stdout + JSON.stringify(json)).not.toContain(token)
+
+    expect((await openxaa('servers', 'add', 'spare', world.mcpA.mcpUrl)).code).toBe(0)
+    expect(await openxaa('servers', 'remove', 'spare')).toMatchObject({ code: 0, stdout: 'Removed spare.\n' })
+    const names = JSON.parse((await openxaa('servers', 'list', '--json')).stdout).map((s: { name: string }) => s.name)
+    expect(names).toEqual(['files', 'chat'])
+    expect(await openxaa('servers', 'remove', 'spare')).toMatchObject({ code: 1 })
+  })
+
   test('token --json prints the access token for scripts; the token store holds no ID-JAG', async () => {
     const run = await openxaa('token', 'files', '--json')
     expect(run.code).toBe(0)
