@@ -1,30 +1,41 @@
-// Issue 7's interoperability test on the real servers: the MCP SDK v2's own CrossAppAccessProvider (code nobody here
-// wrote) takes an ID-JAG that the real IdP issued and reaches the real notes MCP server through the real notes AS.
-// Our SDK only signs alice in (to get an ID token); the exchange, discovery, redemption and MCP calls are the SDK's.
+// The official MCP client (@modelcontextprotocol/client 2.x) against the real servers of the demo. Issue 7's
+// interoperability test: the SDK's own CrossAppAccessProvider (code nobody here wrote) takes an ID-JAG that the real
+// IdP issued and reaches the real notes MCP server through the real notes AS; our SDK only signs alice in (to get an
+// ID token), the exchange, discovery, redemption and MCP calls are the SDK's. Issue 6's "token for the other demo
+// server": a real access token from the tasks AS for the tasks server is refused by the notes server.
 import {
+  type AuthProvider,
   Client,
   CrossAppAccessProvider,
   type FetchLike,
   requestJwtAuthorizationGrant,
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client'
-import { createXaaClient, MemoryTokenStore } from '@openxaa/client'
+import { createXaaClient, MemoryTokenStore, type XaaClient } from '@openxaa/client'
+import { parseWwwAuthenticate } from '@openxaa/protocol'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { CLI_CLIENT, userNamed, VENDORS } from '../src/index.js'
 import { signInAtBrowser } from './support/browser.js'
 import { startTestDemo, TestClock } from './support/world.js'
 
 const notes = VENDORS.find((v) => v.key === 'notes')!
+const tasks = VENDORS.find((v) => v.key === 'tasks')!
 const alice = userNamed('alice')
 let demo: Awaited<ReturnType<typeof startTestDemo>>
 let idToken: string
+let xaa: XaaClient
 
 beforeAll(async () => {
   demo = await startTestDemo(new TestClock())
   const { urls, secrets } = demo.state
   const store = new MemoryTokenStore()
-  const xaa = createXaaClient(
-    { idp: { issuer: urls.idp, clientId: CLI_CLIENT, auth: { clientSecret: secrets.idp[CLI_CLIENT]! } } },
+  xaa = createXaaClient(
+    {
+      idp: { issuer: urls.idp, clientId: CLI_CLIENT, auth: { clientSecret: secrets.idp[CLI_CLIENT]! } },
+      authorizationServers: {
+        [urls.tasksAs]: { clientId: tasks.clientIds[CLI_CLIENT]!, clientSecret: secrets.vendors.tasks[CLI_CLIENT]! },
+      },
+    },
     { store, openBrowser: (url) => signInAtBrowser(url, alice.username, alice.password) },
   )
   await xaa.signIn()
@@ -98,5 +109,41 @@ describe('CrossAppAccessProvider of @modelcontextprotocol/client 2.x against the
     expect(redeemed.events).toContainEqual(
       expect.objectContaining({ clientId: notes.clientIds[CLI_CLIENT], resource: urls.notesMcp }),
     )
+  })
+
+  test('a real tasks access token at the notes server: 401 invalid_token with the notes challenge', async () => {
+    const { urls } = demo.state
+    const tasksToken = (await xaa.getAccessToken(urls.tasksMcp)).accessToken
+    const bearer: AuthProvider = { token: async () => tasksToken }
+    // The token is good where it belongs...
+    const atTasks = new Client({ name: 'tasks-token', version: '1.0.0' })
+    await atTasks.connect(new StreamableHTTPClientTransport(new URL(urls.tasksMcp), { authProvider: bearer }))
+    expect((await atTasks.listTools()).tools.map((t) => t.name)).toContain('tasks.list')
+    await atTasks.close()
+
+    // ...and refused at the other vendor's server, with a challenge that sends the client to the notes AS.
+    const seen: { url: string; status: number; challenge: string | null }[] = []
+    const recording: FetchLike = async (url, init) => {
+      const res = await fetch(url, init)
+      seen.push({ url: String(url), status: res.status, challenge: res.headers.get('www-authenticate') })
+      return res
+    }
+    const atNotes = new Client({ name: 'tasks-token-at-notes', version: '1.0.0' })
+    const transport = new StreamableHTTPClientTransport(new URL(urls.notesMcp), {
+      authProvider: bearer,
+      fetch: recording,
+    })
+    await expect(atNotes.connect(transport)).rejects.toThrow()
+    const refused = seen.find((s) => s.url === urls.notesMcp)
+    expect(refused?.status).toBe(401)
+    const [challenge, ...more] = parseWwwAuthenticate(refused?.challenge ?? '')
+    expect(more).toEqual([])
+    expect(challenge?.params).toMatchObject({
+      error: 'invalid_token',
+      resource_metadata: urls.notesMcp.replace('/mcp', '/.well-known/oauth-protected-resource/mcp'),
+      scope: 'notes.read notes.write',
+    })
+    const prm = await (await fetch(challenge!.params.resource_metadata!)).json()
+    expect(prm).toMatchObject({ resource: urls.notesMcp, authorization_servers: [urls.notesAs] })
   })
 })
