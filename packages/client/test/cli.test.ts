@@ -24,10 +24,10 @@ interface Run {
   stderr: string
 }
 
-function start(args: string[], viaShim = false): ChildProcess {
+function start(args: string[], viaShim = false, env: Record<string, string> = {}): ChildProcess {
   const argv = viaShim ? [BIN, ...args] : ['--conditions=openxaa-source', '--import', TSX, MAIN, ...args]
   return spawn(process.execPath, argv, {
-    env: { ...process.env, OPENXAA_HOME: home, OPENXAA_FROM_SOURCE: '1', DISPLAY: '', WAYLAND_DISPLAY: '' },
+    env: { ...process.env, OPENXAA_HOME: home, OPENXAA_FROM_SOURCE: '1', DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
 }
@@ -243,6 +243,22 @@ describe('openxaa as a user types it', () => {
     expect(out.stderr).toContain(`connecting to ${new URL(world.mcpA.mcpUrl).host}…`)
     expect(out.stderr.endsWith('\r\x1b[K')).toBe(true)
     expect(out.stdout).toMatch(/^echo {2}Echoes its text$/m)
+  })
+
+  test('OPENXAA_DEBUG=1: debug lines through the whole flow on stderr, never a token or a secret', async () => {
+    const path = join(home, 'tokens.json')
+    const data = JSON.parse(await readFile(path, 'utf8'))
+    data.accessTokens = {} // a full run: exchange at the IdP, redemption at the AS
+    await writeFile(path, JSON.stringify(data), { mode: 0o600 })
+    const before = world.idp.exchanges.length
+    const run = await finish(start(['call', 'chat', 'echo', '{"text":"debugged"}'], false, { OPENXAA_DEBUG: '1' }))
+    expect(run).toMatchObject({ code: 0, stdout: 'debugged\n' })
+    expect(world.idp.exchanges.length).toBe(before + 1)
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('debug: ')).length).toBeGreaterThan(1)
+    expect(world.tokens.leakIn(run.stderr)).toBeUndefined()
+    for (const secret of [IDP_CLIENT.secret, AS_A_CLIENT.secret, AS_B_CLIENT.secret]) {
+      expect(run.stderr).not.toContain(secret)
+    }
   })
 
   test('refused by policy: the user disabled at the IdP → exit 3 with the IdP reason', async () => {
