@@ -1,6 +1,8 @@
 import type { AccessTokenBroker } from './access/broker.js'
 import { readChallenge } from './discovery/challenge.js'
+import { XaaError } from './errors.js'
 import type { ClientContext } from './internal/context.js'
+import { displayUrl } from './internal/redact.js'
 import { coversScopes } from './internal/scopes.js'
 import { canonicalServerUrl, isHttpsOrLoopbackUrl } from './internal/urls.js'
 import type { StoredAccessToken } from './token-store/types.js'
@@ -31,13 +33,24 @@ export function wrapFetch(ctx: ClientContext, broker: AccessTokenBroker, base: t
           headers.set('DPoP', await ctx.dpop.proof(original.method, original.url, ctx.nowSeconds(), token.accessToken))
         }
       }
-      return base(original.url, {
-        method: original.method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: original.signal,
-        redirect: original.redirect,
-      })
+      try {
+        return await base(original.url, {
+          method: original.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal: original.signal,
+          redirect: original.redirect,
+        })
+      } catch (cause) {
+        // The caller's own abort stays what it is (the MCP SDKs rely on it when closing); anything else is the
+        // server being unreachable. fetch throws a bare TypeError('fetch failed') for that, which names no server
+        // and reads like a programming mistake.
+        if (original.signal.aborted) throw cause
+        throw new XaaError('ERR_NETWORK', `${displayUrl(original.url)} could not be reached`, {
+          url: displayUrl(original.url),
+          cause,
+        })
+      }
     }
 
     let token = await broker.cached(serverUrl)

@@ -24,10 +24,10 @@ interface Run {
   stderr: string
 }
 
-function start(args: string[], viaShim = false): ChildProcess {
+function start(args: string[], viaShim = false, env: Record<string, string> = {}): ChildProcess {
   const argv = viaShim ? [BIN, ...args] : ['--conditions=openxaa-source', '--import', TSX, MAIN, ...args]
   return spawn(process.execPath, argv, {
-    env: { ...process.env, OPENXAA_HOME: home, OPENXAA_FROM_SOURCE: '1', DISPLAY: '', WAYLAND_DISPLAY: '' },
+    env: { ...process.env, OPENXAA_HOME: home, OPENXAA_FROM_SOURCE: '1', DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
 }
@@ -130,6 +130,23 @@ describe('openxaa as a user types it', () => {
     expect(listed.stderr + echoed.stderr + wrote.stderr).toBe('')
   })
 
+  test('whoami names the signed-in user, without a token; servers remove forgets a server', async () => {
+    const who = await openxaa('whoami')
+    expect(who.code).toBe(0)
+    expect(who.stdout).toMatch(/^alice@acme\.example \(Alice\)\n {2}subject {3}u-alice\n/)
+    expect(who.stdout).toContain(`  IdP       ${world.idp.issuer}\n`)
+    expect(who.stdout).toContain(', renewed silently')
+    const json = JSON.parse((await openxaa('whoami', '--json')).stdout)
+    expect(json).toMatchObject({ signedIn: true, subject: 'u-alice', issuer: world.idp.issuer, renewable: true })
+    for (const token of world.tokens.all) expect(who.stdout + JSON.stringify(json)).not.toContain(token)
+
+    expect((await openxaa('servers', 'add', 'spare', world.mcpA.mcpUrl)).code).toBe(0)
+    expect(await openxaa('servers', 'remove', 'spare')).toMatchObject({ code: 0, stdout: 'Removed spare.\n' })
+    const names = JSON.parse((await openxaa('servers', 'list', '--json')).stdout).map((s: { name: string }) => s.name)
+    expect(names).toEqual(['files', 'chat'])
+    expect(await openxaa('servers', 'remove', 'spare')).toMatchObject({ code: 1 })
+  })
+
   test('token --json prints the access token for scripts; the token store holds no ID-JAG', async () => {
     const run = await openxaa('token', 'files', '--json')
     expect(run.code).toBe(0)
@@ -162,6 +179,86 @@ describe('openxaa as a user types it', () => {
     expect(run.stdout).toContain('the REQUIRED claim jti is missing')
     expect(run.stdout).toContain('lifetime is 1900 s')
     expect(run.stdout).toContain('(expired 10 min ago)')
+  })
+
+  test('--json for scripts: tools and call print the MCP answer, inspect (token on stdin) its report with exit 5', async () => {
+    const listed = await openxaa('tools', 'files', '--json')
+    expect(listed.code).toBe(0)
+    expect(JSON.parse(listed.stdout).map((t: { name: string }) => t.name)).toEqual(['echo', 'whoami', 'write'])
+    const called = await openxaa('call', 'chat', 'echo', '{"text":"for a script"}', '--json')
+    expect(called.code).toBe(0)
+    expect(JSON.parse(called.stdout)).toMatchObject({ content: [{ type: 'text', text: 'for a script' }] })
+
+    // An access token whose typ is plain JWT and that lives two hours: two rules broken.
+    const key = await createTestKey('k2')
+    const now = Math.floor(Date.now() / 1000)
+    const broken = await new SignJWT({
+      iss: world.asA.issuer,
+      sub: 'u-alice',
+      aud: world.mcpA.mcpUrl,
+      client_id: AS_A_CLIENT.id,
+      scope: 'files:read',
+      jti: 'j-1',
+      iat: now,
+      exp: now + 7200,
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+      .sign(key.signing.privateKey)
+    const child = start(['inspect', '-', '--json'])
+    child.stdin!.end(broken)
+    const run = await finish(child)
+    expect(run.code).toBe(5)
+    const report = JSON.parse(run.stdout)
+    expect(report).toMatchObject({ kind: 'access-token', ok: false, issuer: world.asA.issuer, lifetime: 7200 })
+    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error').length).toBeGreaterThan(0)
+    expect(run.stdout + run.stderr).not.toContain(broken)
+    expect(run.stdout).not.toContain(broken.split('.')[2]!)
+  })
+
+  test('a tool that reports an error exits 6; an unreachable server exits 4 with a message and no stack', async () => {
+    const failed = await openxaa('call', 'files', 'echo', '{"text":42}')
+    expect(failed.code).toBe(6)
+    expect(failed.stdout).toMatch(/text/)
+    const unreachable = await openxaa('tools', 'http://127.0.0.1:1/mcp')
+    expect(unreachable.code, unreachable.stderr).toBe(4)
+    expect(unreachable.stderr).toMatch(/^openxaa tools: .*127\.0\.0\.1:1/)
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  test('on a terminal a progress line says what the command waits for and is cleared before the result', async () => {
+    const { runCli } = await import('../src/cli/main.js')
+    const out = { stdout: '', stderr: '' }
+    const code = await runCli(['tools', 'files'], {
+      stdout: (t) => {
+        out.stdout += t
+      },
+      stderr: (t) => {
+        out.stderr += t
+      },
+      isTTY: true,
+      env: { OPENXAA_HOME: home },
+      readStdin: async () => '',
+    })
+    expect(code).toBe(0)
+    expect(out.stderr).toContain(`connecting to ${new URL(world.mcpA.mcpUrl).host}…`)
+    expect(out.stderr.endsWith('\r\x1b[K')).toBe(true)
+    expect(out.stdout).toMatch(/^echo {2}Echoes its text$/m)
+  })
+
+  test('OPENXAA_DEBUG=1: debug lines through the whole flow on stderr, never a token or a secret', async () => {
+    const path = join(home, 'tokens.json')
+    const data = JSON.parse(await readFile(path, 'utf8'))
+    data.accessTokens = {} // a full run: exchange at the IdP, redemption at the AS
+    await writeFile(path, JSON.stringify(data), { mode: 0o600 })
+    const before = world.idp.exchanges.length
+    const run = await finish(start(['call', 'chat', 'echo', '{"text":"debugged"}'], false, { OPENXAA_DEBUG: '1' }))
+    expect(run).toMatchObject({ code: 0, stdout: 'debugged\n' })
+    expect(world.idp.exchanges.length).toBe(before + 1)
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('debug: ')).length).toBeGreaterThan(1)
+    expect(world.tokens.leakIn(run.stderr)).toBeUndefined()
+    for (const secret of [IDP_CLIENT.secret, AS_A_CLIENT.secret, AS_B_CLIENT.secret]) {
+      expect(run.stderr).not.toContain(secret)
+    }
   })
 
   test('refused by policy: the user disabled at the IdP → exit 3 with the IdP reason', async () => {

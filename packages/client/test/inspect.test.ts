@@ -104,6 +104,13 @@ describe('names the rule a broken token breaks', () => {
       text: 'it must be at+jwt',
     },
     {
+      name: 'ID token with several audiences and no azp',
+      claims: { iss: 'https://idp.example', sub: 'u1', aud: ['agent', 'other'], iat, exp: iat + 600, nonce: 'n' },
+      header: { typ: 'JWT' },
+      rule: 'OIDC Core 2',
+      text: 'several audiences and no azp',
+    },
+    {
       name: 'key named by jku',
       claims: { ...base, iat, exp: iat + 300 },
       header: { typ: 'oauth-id-jag+jwt', jku: 'https://evil/jwks' },

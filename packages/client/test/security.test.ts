@@ -4,6 +4,7 @@
 import { generateKeyPair } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { ASSUME_ID_JAG_PROFILE, type XaaClient, XaaError } from '../src/index.js'
+import { startTestMcpServer } from './fixtures/mcp-server.js'
 import { AS_A_CLIENT, AS_B_CLIENT, startWorld, type World } from './fixtures/world.js'
 
 let world: World
@@ -178,6 +179,37 @@ describe('what real servers do differently', () => {
     } finally {
       world.mcpA.metadataInChallenge = true
       world.mcpA.scopeInChallenge = true
+    }
+  })
+
+  test('PRM only at the root well-known URI (no resource_metadata, no path-inserted document): found there', async () => {
+    const root = await startTestMcpServer({ clock: world.clock, as: world.asA, name: 'root PRM only', prm: 'root' })
+    root.metadataInChallenge = false
+    world.asA.resources.push(root.mcpUrl)
+    world.idp.resources[world.asA.issuer]!.push(root.mcpUrl)
+    const fetched: string[] = []
+    const recording: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init)
+      fetched.push(`${res.status} ${String(input instanceof Request ? input.url : input)}`)
+      return res
+    }
+    try {
+      const xaa = world.client({}, { fetch: recording })
+      await xaa.signIn()
+      const response = await xaa.fetch(root.mcpUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      })
+      expect(response.status).toBe(200)
+      // the path-inserted URI first (404), then the root one (200), then the AS's metadata
+      const path = fetched.indexOf(`404 ${root.url}/.well-known/oauth-protected-resource/mcp`)
+      const rootAt = fetched.indexOf(`200 ${root.url}/.well-known/oauth-protected-resource`)
+      expect(path).toBeGreaterThanOrEqual(0)
+      expect(rootAt).toBeGreaterThan(path)
+      expect(world.idp.exchanges.at(-1)?.resources).toEqual([root.mcpUrl])
+    } finally {
+      await root.close()
     }
   })
 
