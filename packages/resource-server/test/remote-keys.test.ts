@@ -54,7 +54,7 @@ describe('keys from the authorization server', () => {
     expect(as.requests.filter((r) => r.includes('oauth-authorization-server')).length - before).toBe(1)
   })
 
-  test('discovery that fails refuses the token (401) and is retried only after the cooldown', async () => {
+  test('discovery that fails is 503 temporarily_unavailable (the token may be good), retried after the cooldown', async () => {
     const down = await startTestAs()
     const issuer = down.issuer
     await down.close()
@@ -65,7 +65,23 @@ describe('keys from the authorization server', () => {
     })
     const token = await as.mint({ iss: issuer, aud: RESOURCE })
     const verdict = await rs.authenticate(withToken(token))
-    refused(verdict, { status: 401, code: 'ERR_ACCESS_TOKEN_SIGNATURE', oauthError: 'invalid_token' })
+    refused(verdict, { status: 503, code: 'ERR_JWKS_UNAVAILABLE', oauthError: 'temporarily_unavailable' })
     expect(!verdict.ok && verdict.error.detail).toMatch(/metadata discovery failed/)
+    const answer = verdict.ok ? undefined : verdict.response()
+    expect(answer?.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(answer?.headers.get('www-authenticate')).toBeNull()
+  })
+
+  test('a jwks_uri that cannot be fetched is 503, not a refusal of the token', async () => {
+    const down = await startTestAs()
+    const { jwksUri } = down
+    await down.close()
+    const rs = createResourceServer({
+      resource: RESOURCE,
+      authorizationServers: [as.issuer],
+      verifier: { type: 'jwt', issuer: as.issuer, jwksUri },
+    })
+    const verdict = await rs.authenticate(withToken(await as.mint({ aud: RESOURCE })))
+    refused(verdict, { status: 503, code: 'ERR_JWKS_UNAVAILABLE', oauthError: 'temporarily_unavailable' })
   })
 })

@@ -103,8 +103,14 @@ export async function verifyAccessToken(
     throw refuse('ERR_ACCESS_TOKEN_SIGNATURE', 'the access token signature is not acceptable', detail)
   }
   const signature = await verifyJwsSignature(token, options.keys, alg)
-  if (!signature.ok)
+  if (!signature.ok) {
+    // The AS's keys could not be had (discovery or the JWKS fetch failed, no good set kept): a verdict on this server,
+    // not on the token. invalid_token would make the client throw away a token that may be good and start over.
+    if (signature.failure === 'keys-unavailable') {
+      throw refuse('ERR_JWKS_UNAVAILABLE', 'the authorization server keys are unavailable', signature.detail)
+    }
     throw refuse('ERR_ACCESS_TOKEN_SIGNATURE', 'the access token signature is invalid', signature.detail)
+  }
 
   // iss exactly; aud contains this resource
   if (payload.iss !== options.issuer) {
