@@ -2,6 +2,7 @@
 // OAuth error, no-store, the audit row's reason code, and that neither the assertion nor a token reached the audit.
 import { randomUUID } from 'node:crypto'
 import { GRANT_TYPE_JWT_BEARER, type ProtocolErrorCode } from '@openxaa/protocol'
+import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createAdminService } from '../src/index.js'
 import { auditOf, postForm, readJson } from './support/as.js'
@@ -271,6 +272,12 @@ describe('jwt-bearer attacks', () => {
         clientId: client,
       })
       expect(events[0]?.rule).toBeTruthy()
+      // The reason comes with who sent what: the issuer and subject the assertion names (as claimed: the refusal may
+      // be that they are not to be believed), once the client is authenticated.
+      if (res.status !== 401) {
+        const claimed = decodeJwt(assertion)
+        expect(events[0]).toMatchObject({ issuer: claimed.iss, subject: claimed.sub })
+      }
       const text = JSON.stringify(events)
       expect(text).not.toContain(assertion)
       expect(text).not.toContain(secret)

@@ -13,7 +13,8 @@ import { startTestIdp, type TestIdp } from './support/idp.js'
 const BIN = join(fileURLToPath(import.meta.url), '../../src/bin/openxaa-as.ts')
 const RESOURCE = 'https://mcp.chat.example'
 const db = tempDatabase()
-const env = { ...process.env, OPENXAA_DATABASE_URL: db.url, OPENXAA_KEY_ENCRYPTION_KEY: KEK }
+// OPENXAA_DATA_DIR: `serve` writes its console cookie keys there (default ./data, which is the checkout here).
+const env = { ...process.env, OPENXAA_DATABASE_URL: db.url, OPENXAA_KEY_ENCRYPTION_KEY: KEK, OPENXAA_DATA_DIR: db.dir }
 let idp: TestIdp | undefined
 let server: ChildProcess | undefined
 
@@ -23,9 +24,14 @@ async function runHere(args: string[]): Promise<{ code: number; stdout: string; 
   const err: string[] = []
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')))
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')))
-  const saved = { url: process.env.OPENXAA_DATABASE_URL, kek: process.env.OPENXAA_KEY_ENCRYPTION_KEY }
+  const saved = {
+    url: process.env.OPENXAA_DATABASE_URL,
+    kek: process.env.OPENXAA_KEY_ENCRYPTION_KEY,
+    dir: process.env.OPENXAA_DATA_DIR,
+  }
   process.env.OPENXAA_DATABASE_URL = db.url
   process.env.OPENXAA_KEY_ENCRYPTION_KEY = KEK
+  process.env.OPENXAA_DATA_DIR = db.dir
   try {
     const code = await runCli(args)
     return { code, stdout: out.join('\n'), stderr: err.join('\n') }
@@ -36,6 +42,8 @@ async function runHere(args: string[]): Promise<{ code: number; stdout: string; 
     process.env.OPENXAA_KEY_ENCRYPTION_KEY = saved.kek
     if (saved.url === undefined) delete process.env.OPENXAA_DATABASE_URL
     if (saved.kek === undefined) delete process.env.OPENXAA_KEY_ENCRYPTION_KEY
+    if (saved.dir === undefined) delete process.env.OPENXAA_DATA_DIR
+    else process.env.OPENXAA_DATA_DIR = saved.dir
   }
 }
 

@@ -210,3 +210,44 @@ describe('SSRF protections', () => {
     expect((await auditOf(w.as.store, res))[0]?.reason).toBe('ERR_CLIENT_ASSERTION')
   })
 })
+
+describe('a document server that stalls (timeout)', () => {
+  let stall: Server
+  let stallBase = ''
+  let quick: RunningAs
+  beforeAll(async () => {
+    stall = createServer((req, res) => {
+      // Headers and a first byte, then nothing: a slow body must time out like a silent server.
+      if (req.url === '/slow-body.json') {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.write('{')
+      }
+      // '/silent.json': no answer at all.
+    })
+    await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve))
+    stallBase = `http://127.0.0.1:${(stall.address() as AddressInfo).port}`
+    quick = await startAs(w.db.url, w.db.dir, {
+      issuer: w.as.issuer,
+      clientIdMetadataDocuments: { allowLoopback: ALLOW_LOOPBACK_CLIENT_METADATA, timeout: 300 },
+    })
+  })
+  afterAll(async () => {
+    await quick?.close()
+    stall?.closeAllConnections()
+    stall?.close()
+  })
+
+  for (const path of ['/silent.json', '/slow-body.json']) {
+    test(`refused once the timeout has passed: ${path}`, async () => {
+      const clientId = `${stallBase}${path}`
+      const started = Date.now()
+      const res = await redeem(quick, clientId, await cimdIdp.mint({ client_id: clientId }))
+      expect(Date.now() - started).toBeLessThan(3000)
+      expect(res.status).toBe(401)
+      expect((await readJson(res)).error).toBe('invalid_client')
+      const [event] = await auditOf(quick.store, res)
+      expect(event).toMatchObject({ reason: 'ERR_CLIENT_METADATA_DOCUMENT', clientId })
+      expect(event?.detail).toMatch(/timed out/)
+    })
+  }
+})

@@ -139,6 +139,16 @@ describe('admin API', () => {
       expect.arrayContaining(['admin.client.create', 'admin.connection.create', 'admin.connection.disable']),
     )
     expect(changes.body.events[0].actor.type).toBe('api_key')
+    // By time: since is inclusive, until exclusive (epoch ms); the refusal's own millisecond selects it.
+    const refusal = byApp.body.events[0] as { at: number; id: unknown }
+    const at = await api(
+      'GET',
+      `/audit?application=${app.body.id}&decision=deny&since=${refusal.at}&until=${refusal.at + 1}`,
+    )
+    expect(at.body.events.map((e: { id: unknown }) => e.id)).toEqual([refusal.id])
+    const before = await api('GET', `/audit?application=${app.body.id}&decision=deny&until=${refusal.at}`)
+    expect(before.body.events).toEqual([])
+    expect((await api('GET', '/audit?since=yesterday')).status).toBe(400)
     const everything = JSON.stringify((await h.store.audit.query({ limit: 500 })).events)
     expect(everything).not.toContain(secret)
     expect(everything).not.toContain(PASSWORD)

@@ -131,6 +131,54 @@ describe('openxaa-idp command line', () => {
     expect(audit.out).not.toContain('pw-1')
   })
 
+  test('day two from scripts: blocks, API keys, members, clients and keys listed and undone, each audited', async () => {
+    const block = await cli(['block', 'add', 'client', 'agent', '--reason', 'incident 4711'])
+    const blockId = /block (\S+) on client agent/.exec(block.out)![1]!
+    expect((await cli(['block', 'list', '--active'])).out).toMatch(
+      new RegExp(`${blockId}  client agent  \\(incident 4711\\)`),
+    )
+    expect((await cli(['block', 'remove', blockId])).out).toBe(`block ${blockId} lifted`)
+    expect((await cli(['block', 'list'])).out).not.toContain(blockId)
+    expect(await cli(['block', 'remove', blockId])).toMatchObject({ code: 1 })
+
+    const added = await cli(['api-key', 'add', 'automation'])
+    const keyId = /API key (\S+) created/.exec(added.out)![1]!
+    const key = /oxa_\S+/.exec(added.out)![0]
+    expect((await cli(['api-key', 'list'])).out).toMatch(new RegExp(`${keyId}  automation  active`))
+    expect((await cli(['api-key', 'revoke', keyId])).code).toBe(0)
+    const listed = await cli(['api-key', 'list', '--json'])
+    expect(JSON.parse(listed.out).apiKeys.find((k: { id: string }) => k.id === keyId).revokedAt).toBeTypeOf('number')
+    expect(listed.out).not.toContain(key)
+
+    expect((await cli(['member', 'remove', 'engineering', 'alice'])).out).toBe(
+      'alice is no longer a member of engineering',
+    )
+    expect(await cli(['member', 'remove', 'engineering', 'alice'])).toMatchObject({ code: 1 })
+
+    expect((await cli(['client', 'disable', 'agent'])).code).toBe(0)
+    expect((await cli(['client', 'list'])).out).toMatch(/^agent {2}Agent {2}client_secret_basic {2}disabled$/m)
+    expect((await cli(['client', 'enable', 'agent'])).code).toBe(0)
+    const rotated = await cli(['client', 'secret', 'rotate', 'agent'])
+    expect(rotated.out).toMatch(/client secret \(shown once, store it now\): [A-Za-z0-9_-]{43}/)
+
+    expect((await cli(['keys', 'rotate'])).code).toBe(0)
+    const keys = JSON.parse((await cli(['keys', 'list', '--json'])).out).keys as { status: string }[]
+    expect(keys.map((k) => k.status)).toEqual(['current', 'previous'])
+    expect((await cli(['keys', 'list'])).out).toMatch(/ES256 {2}previous {2}until \d{4}-/)
+
+    const audit = await cli(['audit', 'list', '--decision', 'change', '--json', '--limit', '100'])
+    expect(JSON.parse(audit.out).events.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining([
+        'admin.block.delete',
+        'admin.api_key.revoke',
+        'admin.membership.remove',
+        'admin.client.disable',
+        'admin.client.rotate_secret',
+      ]),
+    )
+    expect(audit.out).not.toContain(key)
+  })
+
   test('usage mistakes exit 2 with the command help; refusals exit 1 without secrets', async () => {
     expect(await cli(['user', 'frob'])).toMatchObject({ code: 2 })
     const missing = await cli(['app', 'add', 'X'])

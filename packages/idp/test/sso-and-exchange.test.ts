@@ -68,6 +68,15 @@ describe('sign-in (code + PKCE through the sign-in form) and ID-JAG issuance', (
     })
     expect(verified.claims.exp - verified.claims.iat).toBe(300)
     expect(typeof verified.claims.auth_time).toBe('number')
+    // [#5] every issuance has its own jti, also for the same request.
+    const again = await exchange(
+      h,
+      { audience: CHAT_ISSUER, resource: CHAT_MCP, scope: 'chat.read chat.history', subject_token: tokens.id_token },
+      { client: h.clients.agent },
+    )
+    const second = decodeJwt(again.body.access_token as string)
+    expect(verified.claims.jti).toMatch(/^[\w-]{16,}$/)
+    expect(second.jti).not.toBe(verified.claims.jti)
   })
 
   test('an unverified email is never put in an ID-JAG, so no resource AS can link an account by it', async () => {

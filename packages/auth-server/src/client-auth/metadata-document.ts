@@ -133,15 +133,14 @@ export async function loadClientMetadataDocument(
     settings.maxBytes,
   )
   let text: string
+  const deadline = AbortSignal.timeout(settings.timeout)
   try {
-    const response = await guarded(clientId, {
-      headers: { accept: JSON_MEDIA_TYPE },
-      signal: AbortSignal.timeout(settings.timeout),
-    })
+    const response = await guarded(clientId, { headers: { accept: JSON_MEDIA_TYPE }, signal: deadline })
     if (response.status !== 200) throw new Error(`status ${response.status}`)
     text = await response.text()
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? 'timed out' : (err as Error).message
+    // node:http rejects an aborted request with a generic AbortError: the signal tells whether the deadline passed.
+    const reason = deadline.aborted ? `timed out after ${settings.timeout} ms` : (err as Error).message
     throw refuse(`fetch failed: ${reason.slice(0, 200)}`)
   }
   let document: unknown

@@ -47,6 +47,49 @@ export const APPLICATIONS_COMMANDS: Record<string, Command> = {
       if (created.clientSecret) io.out(`client secret (shown once, store it now): ${created.clientSecret}`)
     },
   },
+  'client list': {
+    usage: 'client list [--json]',
+    description: 'Registered clients (never their secrets).',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      // Clients as stored carry no secret (its hash is read apart, for authentication only).
+      const clients = await ctx.store.idp.clients.list()
+      if (v.json) return io.out(JSON.stringify({ clients }, null, 2))
+      for (const c of clients) {
+        io.out(`${c.clientId}  ${c.name}  ${c.tokenEndpointAuthMethod}  ${c.enabled ? 'enabled' : 'disabled'}`)
+      }
+    },
+  },
+  ...Object.fromEntries(
+    (['enable', 'disable'] as const).map((verb): [string, Command] => [
+      `client ${verb}`,
+      {
+        usage: `client ${verb} <client-id>`,
+        description:
+          verb === 'disable'
+            ? 'Disable a client: it can no longer authenticate, so it gets no token and no ID-JAG, from the next request.'
+            : 'Enable a disabled client again.',
+        options: {},
+        positionals: 1,
+        async run(ctx, _v, [clientId], io) {
+          await ops.updateClient(ctx, clientId!, { enabled: verb === 'enable' })
+          io.out(`client ${clientId} ${verb}d`)
+        },
+      },
+    ]),
+  ),
+  'client secret rotate': {
+    usage: 'client secret rotate <client-id>',
+    description: 'Give a client a new secret (printed once); the old one stops working at once.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [clientId], io) {
+      const { clientSecret } = await ops.rotateClientSecret(ctx, clientId!)
+      io.out(`client secret of ${clientId} rotated`)
+      io.out(`client secret (shown once, store it now): ${clientSecret}`)
+    },
+  },
   'app add': {
     usage: 'app add <name> --issuer <resource AS issuer> [--alias <a>]... [--include-email]',
     description: "Register a resource application (a SaaS vendor's resource authorization server).",

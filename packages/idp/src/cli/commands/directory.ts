@@ -89,4 +89,16 @@ export const DIRECTORY_COMMANDS: Record<string, Command> = {
       io.out(`${user.username} is a member of ${group.name}`)
     },
   },
+  'member remove': {
+    usage: 'member remove <group> <user>',
+    description: 'Remove a user (id or username) from a group (id or name); connections through it stop at once.',
+    options: {},
+    positionals: 2,
+    async run(ctx, _v, [g, u], io) {
+      const group = await ops.resolveGroup(ctx, g!)
+      const user = await ops.resolveUser(ctx, u!)
+      await ops.removeMember(ctx, group.id, user.id)
+      io.out(`${user.username} is no longer a member of ${group.name}`)
+    },
+  },
 }

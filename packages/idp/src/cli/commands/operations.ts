@@ -69,4 +69,42 @@ export const OPERATIONS_COMMANDS: Record<string, Command> = {
       io.out(`key (shown once, store it now): ${key}`)
     },
   },
+  'api-key list': {
+    usage: 'api-key list [--json]',
+    description: 'Admin API keys (never the keys themselves: they are stored as hashes).',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      const keys = await ctx.store.idp.apiKeys.list()
+      if (v.json) return json(io, { apiKeys: keys })
+      for (const k of keys) {
+        const state = k.revokedAt === null ? 'active' : `revoked ${new Date(k.revokedAt).toISOString()}`
+        io.out(`${k.id}  ${k.name}  ${state}  created by ${k.createdBy}`)
+      }
+    },
+  },
+  'api-key revoke': {
+    usage: 'api-key revoke <api-key-id>',
+    description: 'Revoke an admin API key at once.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [id], io) {
+      await ops.revokeApiKey(ctx, id!)
+      io.out(`API key ${id} revoked`)
+    },
+  },
+  'keys list': {
+    usage: 'keys list [--json]',
+    description: 'The signing keys, newest first: current (signs), previous (still published until its retire time).',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      const keys = await ops.listKeys(ctx)
+      if (v.json) return json(io, { keys })
+      for (const k of keys) {
+        const retire = k.retireAt === null ? '' : `  until ${new Date(k.retireAt).toISOString()}`
+        io.out(`${k.kid}  ${k.alg}  ${k.status}${retire}`)
+      }
+    },
+  },
 }

@@ -112,4 +112,28 @@ export const POLICY_COMMANDS: Record<string, Command> = {
       io.out(`block ${block.id} on ${kind} ${target}${until ? ` until ${new Date(until).toISOString()}` : ''}`)
     },
   },
+  'block list': {
+    usage: 'block list [--active] [--json]',
+    description: 'Blocks, or with --active only those in force now.',
+    options: { active: { type: 'boolean' }, json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      const blocks = await ctx.store.idp.blocks.list(v.active ? { activeAt: ctx.now() } : {})
+      if (v.json) return json(io, { blocks })
+      for (const b of blocks) {
+        const until = b.until === null ? '' : `  until ${new Date(b.until).toISOString()}`
+        io.out(`${b.id}  ${b.kind} ${b.target}${until}${b.reason ? `  (${b.reason})` : ''}`)
+      }
+    },
+  },
+  'block remove': {
+    usage: 'block remove <block-id>',
+    description: 'Lift a block; issuance it stopped resumes at the next request.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [id], io) {
+      await ops.deleteBlock(ctx, id!)
+      io.out(`block ${id} lifted`)
+    },
+  },
 }
