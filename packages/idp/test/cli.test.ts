@@ -179,6 +179,57 @@ describe('openxaa-idp command line', () => {
     expect(audit.out).not.toContain(key)
   })
 
+  test('groups, applications and connections listed, changed and removed from scripts, each audited', async () => {
+    expect((await cli(['group', 'add', 'support'])).code).toBe(0)
+    expect((await cli(['member', 'add', 'support', 'alice'])).code).toBe(0)
+    const groups = JSON.parse((await cli(['group', 'list', '--json'])).out) as { name: string; members: string[] }[]
+    expect(groups.find((g) => g.name === 'support')?.members).toEqual(['alice'])
+    expect((await cli(['group', 'list'])).out).toMatch(/ {2}support {2}members: alice$/m)
+
+    const apps = await cli(['app', 'list'])
+    expect(apps.out).toMatch(/ {2}Chat {2}https:\/\/as\.chat\.example {2}aliases urn:chat$/m)
+    expect(apps.out).toContain('  resource https://mcp.chat.example  scopes chat.read chat.write')
+    expect(apps.out).toContain('  client agent is f53f191f there')
+    expect(JSON.parse((await cli(['app', 'list', '--json'])).out)[0].clientIds).toEqual([
+      { clientId: 'agent', rasClientId: 'f53f191f' },
+    ])
+
+    const [connection] = JSON.parse((await cli(['connection', 'list', '--json'])).out) as { id: string }[]
+    const id = connection!.id
+    const updated = await cli([
+      'connection',
+      'update',
+      id,
+      '--group',
+      'support',
+      '--scope',
+      'chat.read',
+      '--scope',
+      'chat.write',
+      '--max-auth-age',
+      '3600',
+    ])
+    expect(updated.out).toMatch(/groups \S+; scopes chat\.read chat\.write; max auth age 3600 s$/)
+    const support = groups.find((g) => g.name === 'support') as unknown as { id: string }
+    expect(updated.out).toContain(`groups ${support.id};`)
+    // A scope the resource does not offer is refused, and nothing changes.
+    expect(await cli(['connection', 'update', id, '--scope', 'chat.admin'])).toMatchObject({ code: 1 })
+    expect((await cli(['connection', 'update', id, '--max-auth-age', 'none'])).out).toMatch(/max auth age any$/)
+    expect(await cli(['connection', 'update', id])).toMatchObject({ code: 2 })
+    expect(await cli(['connection', 'update', id, '--max-auth-age', 'soon'])).toMatchObject({ code: 2 })
+
+    expect((await cli(['connection', 'remove', id])).out).toBe(`connection ${id} deleted`)
+    expect((await cli(['connection', 'list'])).out).not.toContain(id)
+    expect((await cli(['group', 'remove', 'support'])).out).toBe('group support deleted')
+    expect((await cli(['group', 'list'])).out).not.toContain('support')
+    expect(await cli(['group', 'remove', 'support'])).toMatchObject({ code: 1 })
+
+    const audit = await cli(['audit', 'list', '--decision', 'change', '--json', '--limit', '200'])
+    expect(JSON.parse(audit.out).events.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['admin.connection.update', 'admin.connection.delete', 'admin.group.delete']),
+    )
+  })
+
   test('usage mistakes exit 2 with the command help; refusals exit 1 without secrets', async () => {
     expect(await cli(['user', 'frob'])).toMatchObject({ code: 2 })
     const missing = await cli(['app', 'add', 'X'])

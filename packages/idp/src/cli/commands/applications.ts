@@ -4,7 +4,7 @@ import { GRANT_TYPE_DEVICE_CODE } from '@openxaa/protocol'
 import type { IdpClientAuthMethod } from '@openxaa/store'
 import { operations as ops } from '../../admin/administration.js'
 import { UsageError } from '../io.js'
-import { type Command, list } from './command.js'
+import { type Command, json, list } from './command.js'
 
 /** Clients, resource applications, their resources and per-client ids. */
 export const APPLICATIONS_COMMANDS: Record<string, Command> = {
@@ -108,6 +108,27 @@ export const APPLICATIONS_COMMANDS: Record<string, Command> = {
         includeEmail: Boolean(v['include-email']),
       })
       io.out(`application ${app.name} created: id ${app.id}, issuer ${app.issuer}`)
+    },
+  },
+  'app list': {
+    usage: 'app list [--json]',
+    description: 'List resource applications with their resources (and scopes) and per-client ids.',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      const apps = await Promise.all(
+        (await ctx.store.idp.applications.list()).map(async (app) => ({
+          ...app,
+          resources: await ctx.store.idp.applications.resources(app.id),
+          clientIds: await ctx.store.idp.applications.clientIds(app.id),
+        })),
+      )
+      if (v.json) return json(io, apps)
+      for (const app of apps) {
+        io.out(`${app.id}  ${app.name}  ${app.issuer}${app.aliases.length ? `  aliases ${app.aliases.join(',')}` : ''}`)
+        for (const r of app.resources) io.out(`  resource ${r.uri}  scopes ${r.scopes.join(' ') || '-'}`)
+        for (const m of app.clientIds) io.out(`  client ${m.clientId} is ${m.rasClientId} there`)
+      }
     },
   },
   'resource add': {

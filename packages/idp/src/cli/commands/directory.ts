@@ -77,6 +77,35 @@ export const DIRECTORY_COMMANDS: Record<string, Command> = {
       io.out(`group ${group.name} created: id ${group.id}`)
     },
   },
+  'group list': {
+    usage: 'group list [--json]',
+    description: 'List groups with their members (usernames).',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    async run(ctx, v, _a, io) {
+      const [groups, users] = await Promise.all([ctx.store.idp.groups.list(), ctx.store.idp.users.list()])
+      const username = new Map(users.map((u) => [u.id, u.username]))
+      const rows = await Promise.all(
+        groups.map(async (g) => ({
+          ...g,
+          members: (await ctx.store.idp.groups.members(g.id)).map((id) => username.get(id) ?? id),
+        })),
+      )
+      if (v.json) return json(io, rows)
+      for (const g of rows) io.out(`${g.id}  ${g.name}  members: ${g.members.join(',') || '-'}`)
+    },
+  },
+  'group remove': {
+    usage: 'group remove <group>',
+    description: 'Delete a group (id or name); connections that named it stop reaching its former members at once.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [g], io) {
+      const group = await ops.resolveGroup(ctx, g!)
+      await ops.deleteGroup(ctx, group.id)
+      io.out(`group ${group.name} deleted`)
+    },
+  },
   'member add': {
     usage: 'member add <group> <user>',
     description: 'Add a user (id or username) to a group (id or name).',

@@ -69,6 +69,46 @@ export const POLICY_COMMANDS: Record<string, Command> = {
       io.out(`connection ${id} disabled`)
     },
   },
+  'connection update': {
+    usage: 'connection update <connection-id> [--group <g>]... [--scope <s>]... [--max-auth-age <seconds>|none]',
+    description:
+      'Replace the groups or the scopes of a managed connection, or its maximum authentication age; ' +
+      'narrowing applies to the next exchange.',
+    options: {
+      group: { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+      'max-auth-age': { type: 'string' },
+    },
+    positionals: 1,
+    async run(ctx, v, [id], io) {
+      const changes: Parameters<typeof ops.updateConnection>[2] = {}
+      if (v.group !== undefined) {
+        changes.groups = (await Promise.all(list(v.group).map((g) => ops.resolveGroup(ctx, g)))).map((g) => g.id)
+      }
+      if (v.scope !== undefined) changes.scopes = list(v.scope)
+      const maxAge = v['max-auth-age']
+      if (maxAge !== undefined) {
+        changes.maxAuthAge = maxAge === 'none' ? null : Number(maxAge)
+        if (changes.maxAuthAge !== null && !Number.isSafeInteger(changes.maxAuthAge))
+          throw new UsageError('--max-auth-age must be whole seconds or none')
+      }
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('nothing to change: give --group, --scope or --max-auth-age')
+      const c = await ops.updateConnection(ctx, id!, changes)
+      const age = c.maxAuthAge === null ? 'any' : `${c.maxAuthAge} s`
+      io.out(`connection ${c.id}: groups ${c.groups.join(',')}; scopes ${c.scopes.join(' ')}; max auth age ${age}`)
+    },
+  },
+  'connection remove': {
+    usage: 'connection remove <connection-id>',
+    description: 'Delete a managed connection: issuance under it stops at once.',
+    options: {},
+    positionals: 1,
+    async run(ctx, _v, [id], io) {
+      await ops.deleteConnection(ctx, id!)
+      io.out(`connection ${id} deleted`)
+    },
+  },
   'connection list': {
     usage: 'connection list [--json]',
     description: 'List managed connections.',
