@@ -4,9 +4,10 @@
 // quickstart's `openxaa` lines are run by npm-start.test.ts against the real `npm start`. A shell line that none of these covers fails the test, so a new command
 // cannot enter the docs untried.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { KNOWN_SETTINGS } from '@openxaa/ops'
 import { openStore } from '@openxaa/store'
 import { afterAll, describe, expect, test, vi } from 'vitest'
 import { runCli as runAsCli } from '../../../packages/auth-server/src/cli/main.js'
@@ -141,5 +142,65 @@ describe('the commands of the guides work as written', () => {
     }
     // `trust add` ran and printed the id the guide tells the reader to enable.
     expect(trust).toMatch(/^tr_/)
+  })
+})
+
+/** The text of every file under `dirs` (relative to the root) whose name matches `name`; node_modules and dist skipped. */
+function filesUnder(dirs: string[], name: RegExp): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const dir of dirs) {
+    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name)
+      if (!entry.isFile() || !name.test(entry.name) || /\/(node_modules|dist|results)\//.test(path)) continue
+      out.set(path.slice(root.length + 1), readFileSync(path, 'utf8'))
+    }
+  }
+  return out
+}
+
+describe('the docs match the code', () => {
+  // Names only (a prefix followed by `*`, such as OPENXAA_RATE_LIMIT_*, is a family, not a setting).
+  const names = (text: string) =>
+    new Set([...text.matchAll(/\bOPENXAA_[A-Z0-9_]*[A-Z0-9](?![A-Z0-9_]*\*)/g)].map((m) => m[0]))
+  const union = (files: Map<string, string>) => new Set([...files.values()].flatMap((text) => [...names(text)]))
+  const docs = filesUnder(['docs', 'packages', 'examples', 'bench'], /\.md$/)
+  docs.set('README.md', readFileSync(join(root, 'README.md'), 'utf8'))
+
+  test('every OPENXAA_* setting the code reads is documented, and every documented one is read by the code', () => {
+    const code = union(filesUnder(['packages', 'examples', 'scripts', 'bench', 'test'], /\.(ts|tsx|mjs)$/))
+    const documented = union(docs)
+    // docs/operations.md shows the error a misspelt setting gets (a test spells it too): a name on purpose unknown.
+    const misspelt = 'OPENXAA_LOG_LEVLE'
+    expect([...code].filter((n) => !documented.has(n) && n !== misspelt).sort(), 'read by the code, in no doc').toEqual(
+      [],
+    )
+    expect([...documented].filter((n) => !code.has(n) && n !== misspelt).sort(), 'documented, read nowhere').toEqual([])
+  })
+
+  test("the IdP's configuration reference and the operations page list every setting a server reads", () => {
+    const everyServerSetting = [...KNOWN_SETTINGS, 'OPENXAA_CONFIG_FILE'].filter((n) => n.startsWith('OPENXAA_'))
+    for (const guide of ['docs/run-the-idp.md', 'docs/operations.md']) {
+      const listed = names(docs.get(guide) ?? '')
+      expect(
+        everyServerSetting.filter((n) => !listed.has(n)),
+        guide,
+      ).toEqual([])
+    }
+  })
+
+  test('every console screenshot the browser tests take is committed, in docs/console.md and in the README', () => {
+    const tests = filesUnder(['packages/idp/test/console', 'packages/auth-server/test/console'], /\.test\.ts$/)
+    const taken = [...tests.values()].flatMap((text) =>
+      [...text.matchAll(/screenshot\(\w+, '([a-z-]+)'\)/g)].map((m) => m[1]!),
+    )
+    expect(new Set(taken).size, 'each screenshot name taken once').toBe(taken.length)
+    const committed = readdirSync(join(root, 'docs/screenshots'))
+      .filter((f) => f.endsWith('.png'))
+      .map((f) => f.slice(0, -4))
+    expect([...committed].sort()).toEqual([...taken].sort())
+    for (const name of committed) {
+      expect(docs.get('docs/console.md'), `docs/console.md shows ${name}`).toContain(`(screenshots/${name}.png)`)
+      expect(docs.get('README.md'), `README.md shows ${name}`).toContain(`(docs/screenshots/${name}.png)`)
+    }
   })
 })

@@ -1,7 +1,8 @@
 // The demo as a user runs it: the real `npm start` (in a temp data folder, on free ports), then every `openxaa`
 // command exactly as the demo printed it, through a shell from the repository root: a device sign-in approved through
 // the IdP's own pages, tools on both MCP servers, and a call refused by policy with its exit code. Then SIGTERM: the
-// demo exits 0 and every port is free again.
+// demo exits 0 and every port is free again. A second `npm start` finds the SQLite data (the CLI's sign-in still
+// works, no second set-up); `npm start -- --reset` deletes it and sets the demo up again.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -86,18 +87,48 @@ async function deviceLogin(line: string, idp: string, username: string): Promise
   return run
 }
 
+interface Started {
+  child: ChildProcess
+  exit: Promise<number | null>
+  output: () => string
+}
+
+/** Runs the real `npm start -- <args>` from the repository root and resolves once it printed its ready line. */
+async function npmStart(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
+  const child = spawn('npm', ['start', '--', ...args], { cwd: root, env })
+  let output = ''
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within 45 s:\n${output}`)), 45_000)
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d
+      if (output.includes(READY_LINE)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.stderr!.on('data', (d: Buffer) => {
+      output += d
+    })
+    void exit.then((code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)))
+  })
+  return { child, exit, output: () => output }
+}
+
 describe('npm start, driven as a user would', () => {
-  let demo: ChildProcess
+  let demo: Started
   let output = ''
   let exit: Promise<number | null>
   let ports: number[]
+  let env: NodeJS.ProcessEnv
   const dataDir = mkdtempSync(join(tmpdir(), 'openxaa-npm-start-'))
+  const started: Started[] = []
 
   beforeAll(async () => {
     ports = []
     for (let i = 0; i < 5; i++) ports.push(await freePort())
     const [idp, notesAs, notesMcp, tasksAs, tasksMcp] = ports.map(String)
-    const env: NodeJS.ProcessEnv = {
+    env = {
       ...process.env,
       OPENXAA_DEMO_IDP_PORT: idp,
       OPENXAA_DEMO_NOTES_AS_PORT: notesAs,
@@ -106,27 +137,14 @@ describe('npm start, driven as a user would', () => {
       OPENXAA_DEMO_TASKS_MCP_PORT: tasksMcp,
     }
     delete env.OPENXAA_DATABASE_URL
-    demo = spawn('npm', ['start', '--', '--data-dir', dataDir], { cwd: root, env })
-    exit = new Promise((resolve) => demo.on('exit', (code) => resolve(code)))
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line within 45 s:\n${output}`)), 45_000)
-      const seen = (d: Buffer) => {
-        output += d
-        if (output.includes(READY_LINE)) {
-          clearTimeout(timer)
-          resolve()
-        }
-      }
-      demo.stdout!.on('data', seen)
-      demo.stderr!.on('data', (d: Buffer) => {
-        output += d
-      })
-      void exit.then((code) => reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)))
-    })
+    demo = await npmStart(['--data-dir', dataDir], env)
+    started.push(demo)
+    output = demo.output()
+    exit = demo.exit
   }, 60_000)
 
   afterAll(() => {
-    if (demo.exitCode === null) demo.kill('SIGKILL')
+    for (const run of started) if (run.child.exitCode === null) run.child.kill('SIGKILL')
     rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -168,9 +186,37 @@ describe('npm start, driven as a user would', () => {
   }, 90_000)
 
   test('SIGTERM stops everything: exit code 0, every port free', async () => {
-    demo.kill('SIGTERM')
+    demo.child.kill('SIGTERM')
     expect(await exit).toBe(0)
-    expect(output).toContain('Stopped.')
+    expect(demo.output()).toContain('Stopped.')
     for (const port of ports) expect(await portIsFree(port)).toBe(true)
   })
+
+  test('a second npm start keeps the data (the CLI is still signed in); npm start -- --reset starts over', async () => {
+    const cli = (command: string) => sh(`OPENXAA_HOME=${dataDir}/cli npm run -s openxaa -- ${command}`)
+    expect(output).toContain('(first start: set up)')
+    const again = await npmStart(['--data-dir', dataDir], env)
+    started.push(again)
+    expect(again.output()).not.toContain('(first start: set up)')
+    // bob signed in during the first run: his IdP session (SQLite) survived the restart, policy too.
+    const notes = await cli('call notes notes.list')
+    expect(notes.code, notes.stderr).toBe(0)
+    expect(JSON.parse(notes.stdout)).toEqual([])
+    const refused = await cli('call tasks tasks.list')
+    expect(refused.code).toBe(3)
+    again.child.kill('SIGTERM')
+    expect(await again.exit).toBe(0)
+
+    const reset = await npmStart(['--data-dir', dataDir, '--reset'], env)
+    started.push(reset)
+    expect(reset.output()).toContain("Starting over: deleting the demo's data.")
+    expect(reset.output()).toContain('(first start: set up)')
+    // The CLI's sign-in went with the data: the same command now asks for a login.
+    const after = await cli('call notes notes.list')
+    expect(after.code).not.toBe(0)
+    expect(after.stderr).toMatch(/login/)
+    reset.child.kill('SIGTERM')
+    expect(await reset.exit).toBe(0)
+    for (const port of ports) expect(await portIsFree(port)).toBe(true)
+  }, 120_000)
 })

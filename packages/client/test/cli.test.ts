@@ -27,7 +27,7 @@ interface Run {
 function start(args: string[], viaShim = false, env: Record<string, string> = {}): ChildProcess {
   const argv = viaShim ? [BIN, ...args] : ['--conditions=openxaa-source', '--import', TSX, MAIN, ...args]
   return spawn(process.execPath, argv, {
-    env: { ...process.env, OPENXAA_HOME: home, OPENXAA_FROM_SOURCE: '1', DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
+    env: { ...process.env, OPENXAA_HOME: home, DISPLAY: '', WAYLAND_DISPLAY: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
 }

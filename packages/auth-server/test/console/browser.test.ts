@@ -160,6 +160,29 @@ describeWithChromium('resource AS console in Chromium', () => {
     expect((await as.store.audit.query({ action: 'console.csrf' })).events[0]).toMatchObject({ reason: 'ERR_CSRF' })
   })
 
+  test('verifying an issuer whose metadata names another issuer fails, says why, and the trust stays unverified', async () => {
+    // The same test IdP reached as localhost: its metadata says 127.0.0.1, so the issuer-equality check must refuse.
+    const impostor = idp.issuer.replace('127.0.0.1', 'localhost')
+    await page.goto(url('/organizations/acme'))
+    await page.getByLabel("Issuer (the IdP's issuer identifier)").fill(impostor)
+    await page.getByLabel('Tenant (optional)').fill('acme')
+    await page.getByRole('checkbox', { name: /chat-agent/ }).check()
+    await page.getByLabel('Link users').selectOption('jit')
+    await page.getByRole('button', { name: 'Add trust (disabled)' }).click()
+    expect(await flash()).toContain('added, disabled')
+    await page.getByRole('button', { name: `Verify the metadata of ${impostor}` }).click()
+    const message = await flash()
+    expect(message).toContain('the issuer metadata or keys could not be verified')
+    expect(message).not.toContain('Verified:')
+    const trust = (await as.store.authServer.issuerTrusts.list({ organizationId: 'acme' })).find(
+      (t) => t.issuer === impostor,
+    )
+    expect(trust).toMatchObject({ enabled: false, metadataVerifiedAt: null })
+    const event = (await as.store.audit.query({ action: 'admin.trust.verify', issuer: impostor })).events[0]
+    expect(event).toMatchObject({ decision: 'info', actor: { type: 'admin', id: apiKeyId } })
+    expect(event?.detail).toBeTruthy()
+  })
+
   test('revoking the API key ends the console session', async () => {
     await as.store.authServer.apiKeys.revoke(apiKeyId)
     await page.goto(url('/clients'))

@@ -11,7 +11,16 @@ import { csvCell } from '../../src/console/audit-export.js'
 import { CONSOLE_CSP } from '../../src/console/index.js'
 import { createIdp, operations } from '../../src/index.js'
 import { Browser, hiddenField } from '../support/browser.js'
-import { type Harness, PASSWORD, startHarness } from '../support/harness.js'
+import {
+  CHAT_ISSUER,
+  CHAT_MCP,
+  exchange,
+  FILES_MCP,
+  type Harness,
+  PASSWORD,
+  signIn,
+  startHarness,
+} from '../support/harness.js'
 
 async function signedIn(h: Harness, username: string): Promise<Browser> {
   const browser = new Browser()
@@ -184,6 +193,146 @@ describe('IdP console over HTTP', () => {
     })
     expect(res.status).toBe(303)
     expect((await browser.request(`${h.issuer}/console/me`)).status).toBe(303)
+  })
+})
+
+/** The rows of the page's first table body, tags removed and spaces collapsed. */
+function rows(html: string): string[] {
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? ''
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
+    m[1]!
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  )
+}
+
+describe('IdP console overview and audit log, read from the audit log', () => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await startHarness()
+  })
+  afterAll(() => h?.close())
+
+  test('each graph edge and table row says how many distinct users got an ID-JAG through it, and when last', async () => {
+    // alice twice and carol once through agent -> Chat; nobody through agent -> Files.
+    const ask = async (username: string) => {
+      const tokens = await signIn(h, h.clients.agent, { username })
+      const res = await exchange(
+        h,
+        { audience: CHAT_ISSUER, resource: CHAT_MCP, subject_token: tokens.id_token },
+        { client: h.clients.agent },
+      )
+      expect(res.status).toBe(200)
+    }
+    await ask('alice')
+    await ask('carol')
+    await ask('alice')
+    const last = (await h.store.audit.query({ action: 'id_jag.issue', decision: 'allow', limit: 1 })).events[0]!
+
+    const page = await (await (await signedIn(h, 'alice')).request(`${h.issuer}/console`)).text()
+    const labels = [...page.matchAll(/<a class="edge[^"]*" href="[^"]+" aria-label="([^"]+)"/g)].map((m) => m[1])
+    expect(labels).toHaveLength(2)
+    expect(labels).toContain('Client agent to Chat (mcp.chat.example): 2 users, last just now')
+    expect(labels).toContain('Client agent to Files (mcp.files.example): 0 users, never used')
+    // The table below the graph: the same facts, with the exact time of the newest issuance.
+    const table = page.slice(page.indexOf('Managed connections (the graph as a table)'))
+    const chat = rows(table).find((r) => r.includes(CHAT_MCP))
+    const files = rows(table).find((r) => r.includes(FILES_MCP))
+    expect(chat).toMatch(/Enabled 2 just now/)
+    expect(files).toMatch(/Enabled 0 never$/)
+    expect(table).toContain(`datetime="${new Date(last.at).toISOString()}"`)
+  })
+
+  test('a signing key older than 90 days needs attention until it is rotated', async () => {
+    const kid = (await h.store.keys.current('idp')).kid
+    const before = await (await (await signedIn(h, 'alice')).request(`${h.issuer}/console`)).text()
+    expect(before).not.toContain('Signing key due for rotation')
+    h.clock.advance(91 * 86_400)
+    try {
+      const browser = await signedIn(h, 'alice')
+      const due = await (await browser.request(`${h.issuer}/console`)).text()
+      const attention = due.slice(due.indexOf('id="attention-title"'), due.indexOf('id="graph-heading"'))
+      expect(attention).toContain('Signing key due for rotation.')
+      expect(attention).toContain(`<code>${kid}</code> has signed for 91 days (rotate at least every 90)`)
+      expect(attention).toContain('href="/console/keys"')
+      // Rotate now, from the keys page's form: the attention item is gone.
+      const keys = await (await browser.request(`${h.issuer}/console/keys`)).text()
+      const rotated = await browser.request(`${h.issuer}/console/keys/rotate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: hiddenField(keys, 'csrf') ?? '' }),
+      })
+      expect(rotated.status).toBe(303)
+      expect((await h.store.keys.current('idp')).kid).not.toBe(kid)
+      const after = await (await browser.request(`${h.issuer}/console`)).text()
+      expect(after).not.toContain('Signing key due for rotation')
+    } finally {
+      h.clock.advance(-91 * 86_400)
+    }
+  })
+
+  test('the audit page: 50 events a page, newest first, the filters kept from page to page, no event twice', async () => {
+    const total = 120
+    for (let i = 0; i < total; i++) {
+      await h.store.audit.append({
+        actor: { type: 'cli', id: 'test' },
+        action: 'admin.paging',
+        decision: 'deny',
+        reason: 'ERR_BLOCKED',
+        detail: `note-${String(i).padStart(4, '0')}`,
+      })
+    }
+    const browser = await signedIn(h, 'alice')
+    const seen: string[] = []
+    let url: string | undefined = `${h.issuer}/console/audit?action=admin.paging&decision=deny`
+    const sizes: number[] = []
+    while (url !== undefined) {
+      const page = await (await browser.request(url)).text()
+      const notes = rows(page).map((r) => /note-\d{4}/.exec(r)?.[0])
+      expect(notes.every((n) => n !== undefined)).toBe(true)
+      sizes.push(notes.length)
+      seen.push(...(notes as string[]))
+      const older = /<a href="([^"]+)">Older events →<\/a>/.exec(page)?.[1]?.replaceAll('&amp;', '&')
+      if (older !== undefined) {
+        const next = new URL(older, h.issuer)
+        expect(next.searchParams.get('action')).toBe('admin.paging')
+        expect(next.searchParams.get('decision')).toBe('deny')
+        expect(next.searchParams.get('cursor')).toBeTruthy()
+        expect(page).toContain(sizes.length === 1 ? 'Newest events' : 'Older events')
+      }
+      url = older === undefined ? undefined : new URL(older, h.issuer).href
+    }
+    expect(sizes).toEqual([50, 50, 20])
+    const expected = Array.from({ length: total }, (_, i) => `note-${String(total - 1 - i).padStart(4, '0')}`)
+    expect(seen).toEqual(expected)
+  })
+
+  test('the exports stream every page of the selection (more events than one read of 500)', async () => {
+    const total = 620
+    for (let i = 0; i < total; i++) {
+      await h.store.audit.append({
+        actor: { type: 'cli', id: 'test' },
+        action: 'admin.export',
+        decision: 'info',
+        detail: `row ${i}`,
+      })
+    }
+    const browser = await signedIn(h, 'alice')
+    const jsonl = await (await browser.request(`${h.issuer}/console/audit/export.jsonl?action=admin.export`)).text()
+    const events = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { detail: string; action: string })
+    expect(events).toHaveLength(total)
+    expect(new Set(events.map((e) => e.detail)).size).toBe(total)
+    expect(events[0]!.detail).toBe(`row ${total - 1}`)
+    const csv = await (await browser.request(`${h.issuer}/console/audit/export.csv?action=admin.export`)).text()
+    expect(csv.trim().split('\r\n')).toHaveLength(total + 1)
+    // Who took the copy is itself recorded.
+    const taken = (await h.store.audit.query({ action: 'console.audit.export', limit: 2 })).events
+    expect(taken.map((e) => (e.data as { format: string }).format).sort()).toEqual(['csv', 'jsonl'])
+    expect(taken[0]).toMatchObject({ actor: { type: 'user', id: h.users.alice } })
   })
 })
 

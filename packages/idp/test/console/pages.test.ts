@@ -33,6 +33,7 @@ describeWithChromium('IdP console pages in Chromium', () => {
     await page.goto(url('/clients'))
     await screenshot(page, 'idp-clients')
     await page.getByRole('link', { name: 'Register a client' }).click()
+    await screenshot(page, 'idp-client-new')
     await page.getByLabel('Client ID').fill('research-agent')
     await page.getByLabel('Display name').fill('Research agent')
     await page.getByLabel('Redirect URIs (one per line)').fill('http://127.0.0.1:9/callback')
@@ -124,6 +125,7 @@ describeWithChromium('IdP console pages in Chromium', () => {
     await page.goto(url('/groups'))
     await screenshot(page, 'idp-groups')
     await page.getByRole('link', { name: 'sales' }).click()
+    await screenshot(page, 'idp-group')
     await page.getByLabel('Add a member').selectOption({ label: 'carol' })
     await page.getByRole('button', { name: 'Add member' }).click()
     expect(await h.store.idp.groups.members(h.groups.sales)).toContain(h.users.carol)
@@ -167,5 +169,53 @@ describeWithChromium('IdP console pages in Chromium', () => {
     expect(events.every((e) => e.decision === 'change')).toBe(true)
     await page.goto(url('/audit?decision=change'))
     await screenshot(page, 'idp-audit-changes')
+  })
+
+  test('edit a managed connection: widening asks for consent again, narrowing does not; delete stops issuance', async () => {
+    const chat = (await h.store.idp.connections.find('agent', h.apps.chat, CHAT_MCP))!
+    const bob = await signIn(h, h.clients.agent, { username: 'bob' })
+    const askAsBob = () =>
+      exchange(
+        h,
+        { audience: CHAT_ISSUER, resource: CHAT_MCP, subject_token: bob.id_token },
+        { client: h.clients.agent },
+      )
+    expect(await askAsBob()).toMatchObject({ status: 400, body: { error: 'access_denied' } })
+
+    await page.goto(url('/connections'))
+    await screenshot(page, 'idp-connections')
+    await page.goto(url(`/connections/${chat.id}`))
+    await page.getByRole('checkbox', { name: 'sales' }).check()
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await expect(
+      page.getByRole('heading', { name: 'Grant consent on behalf of the organization' }).isVisible(),
+    ).resolves.toBe(true)
+    await expect(page.locator('.consent dl').textContent()).resolves.toMatch(/Newly allowed\s*group sales/)
+    // Not yet consented: nothing changed, bob (sales) is still refused.
+    expect((await h.store.idp.connections.get(chat.id))?.groups).toEqual([h.groups.engineering])
+    await page.getByRole('checkbox', { name: /grant this consent/ }).check()
+    await page.getByRole('button', { name: 'Grant consent and save' }).click()
+    expect(await flash()).toContain('Consent recorded: granted by alice on behalf of the organization.')
+    expect((await h.store.idp.connections.get(chat.id))?.groups.sort()).toEqual(
+      [h.groups.engineering, h.groups.sales].sort(),
+    )
+    expect((await askAsBob()).status).toBe(200)
+
+    // Narrowing (a scope removed) saves at once, without a consent step.
+    await page.getByRole('checkbox', { name: 'chat.history' }).uncheck()
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    expect(await flash()).toContain('Connection saved.')
+    expect((await h.store.idp.connections.get(chat.id))?.scopes).toEqual(['chat.read'])
+
+    await page.getByRole('link', { name: 'Delete…' }).click()
+    await expect(page.getByRole('heading', { name: 'Delete this connection?' }).isVisible()).resolves.toBe(true)
+    await screenshot(page, 'idp-connection-delete')
+    await page.getByRole('button', { name: 'Delete connection' }).click()
+    expect(await flash()).toContain('Connection deleted: no further ID-JAGs through it.')
+    expect(new URL(page.url()).pathname).toBe('/console/connections')
+    expect(await h.store.idp.connections.get(chat.id)).toBeUndefined()
+    expect(await askAsBob()).toMatchObject({ status: 400, body: { error: 'access_denied' } })
+    const deleted = (await h.store.audit.query({ action: 'admin.connection.delete' })).events[0]
+    expect(deleted).toMatchObject({ actor: { type: 'user', id: h.users.alice }, decision: 'change' })
   })
 })
