@@ -5,10 +5,10 @@
 // works, no second set-up); `npm start -- --reset` deletes it and sets the demo up again.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { connectOutcome, freePort } from '../../../test/support/child-process.js'
 import { READY_LINE, userNamed, WALKTHROUGH_SIGN_INS } from '../src/index.js'
 import { approveDeviceCode } from './support/browser.js'
 
@@ -31,22 +31,6 @@ function quickstartCommands(): { line: string; approveAs?: string; exit: number 
       const exit = Number(/exits (\d)/.exec(comment?.[1] ?? '')?.[1] ?? 0)
       return { line, exit, ...(approveAs === undefined ? {} : { approveAs }) }
     })
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  const server = createServer()
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
 }
 
 interface Run {
@@ -189,7 +173,9 @@ describe('npm start, driven as a user would', () => {
     demo.child.kill('SIGTERM')
     expect(await exit).toBe(0)
     expect(demo.output()).toContain('Stopped.')
-    for (const port of ports) expect(await portIsFree(port)).toBe(true)
+    // Nothing listens any more. (Not "the port can be bound": on a busy machine another process's outgoing
+    // connection may take a just-released port as its local port, which says nothing about the demo.)
+    for (const port of ports) expect(await connectOutcome(port)).toBe('ECONNREFUSED')
   })
 
   test('a second npm start keeps the data (the CLI is still signed in); npm start -- --reset starts over', async () => {
@@ -217,6 +203,8 @@ describe('npm start, driven as a user would', () => {
     expect(after.stderr).toMatch(/login/)
     reset.child.kill('SIGTERM')
     expect(await reset.exit).toBe(0)
-    for (const port of ports) expect(await portIsFree(port)).toBe(true)
+    // Nothing listens any more. (Not "the port can be bound": on a busy machine another process's outgoing
+    // connection may take a just-released port as its local port, which says nothing about the demo.)
+    for (const port of ports) expect(await connectOutcome(port)).toBe('ECONNREFUSED')
   }, 120_000)
 })
