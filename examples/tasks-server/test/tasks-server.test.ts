@@ -2,7 +2,6 @@
 // the 401, per-user tasks that survive a process restart, and the refusals with their challenges.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -16,6 +15,7 @@ import {
 import { parseWwwAuthenticate } from '@openxaa/protocol'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startTestAs, type TestAs } from '../../../packages/resource-server/test/support/test-as.js'
+import { freePort } from '../../../test/support/child-process.js'
 
 interface Seen {
   url: string
@@ -30,14 +30,6 @@ let dir: string
 let port: number
 let resource: string
 let child: ChildProcess | undefined
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 async function startProcess(): Promise<void> {
   const args = [
