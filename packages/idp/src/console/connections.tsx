@@ -150,7 +150,8 @@ export function connectionRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void
             used it. Deleting stops issuance at once and removes the consent record; the audit log keeps its history. To
             pause instead, disable it.
           </p>
-          <p class="actions">
+          {/* A div: a form may not sit in a p (the parser would close the p before it, and the gap with it). */}
+          <div class="actions">
             <PostButton
               action={`${base}/connections/${use.connection.id}/delete`}
               csrf={csrfOf(c, deps)}
@@ -160,7 +161,7 @@ export function connectionRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void
             <a class="btn btn-secondary" href={`${base}/connections/${use.connection.id}`}>
               Cancel
             </a>
-          </p>
+          </div>
         </section>
       ),
     })
