@@ -116,6 +116,12 @@ describe.each(BACKENDS)('key store on %s', (name) => {
     expect((await store.keys.publicJwks('pre', t0 + 660_000)).keys.map((k) => k.kid)).toEqual([next.kid])
   })
 
+  test('rotating a purpose that has no key yet signs at once: there is nothing to hand over from', async () => {
+    const first = await store.keys.rotate('fresh', { activateAfterSeconds: 60, retireAfterSeconds: 60 })
+    expect(first).toMatchObject({ status: 'current', activateAt: clock.now })
+    expect((await store.keys.current('fresh')).kid).toBe(first.kid)
+  })
+
   test('emergency rotation (0, 0): the new key signs at once and every earlier key leaves at once', async () => {
     const first = await store.keys.ensure('sos')
     const byOld = await sign(store, 'sos')

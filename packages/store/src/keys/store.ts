@@ -260,7 +260,9 @@ export function createKeyStore(
       const requested = options.alg === undefined ? undefined : checkAlg(options.alg)
       const outgoing = await newestRow(purpose)
       const now = nowMs(clock)
-      const activateAt = now + activateAfter * 1000
+      // With no key signing now there is nothing to hand over from and no verifier to wait for: sign at once.
+      const signing = await signerRow(purpose, now)
+      const activateAt = signing === undefined ? now : now + activateAfter * 1000
       const retireAt = activateAt + retireAfter * 1000
       // Key generation (RSA takes a while) happens before the transaction, which then only swaps rows.
       const alg = requested ?? (outgoing?.alg as SigningAlgorithm | undefined) ?? 'ES256'
