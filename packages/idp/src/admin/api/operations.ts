@@ -28,7 +28,8 @@ export function operationRoutes(app: Hono<AdminEnv>, base: string): void {
   app.get(`${base}/keys`, async (c) => c.json({ keys: await ops.listKeys(c.var.admin) }))
   app.post(`${base}/keys/rotate`, async (c) => {
     // The body is optional: no body rotates with the defaults (next key signs in 60 s).
-    const b = c.req.header('content-type') === undefined ? {} : await readBody(c)
+    const empty = c.req.header('content-type') === undefined || c.req.header('content-length') === '0'
+    const b = empty ? {} : await readBody(c)
     onlyFields(b, ['activateAfterSeconds', 'retireAfterSeconds'])
     const options: ops.RotateKeysOptions = {}
     for (const name of ['activateAfterSeconds', 'retireAfterSeconds'] as const) {
