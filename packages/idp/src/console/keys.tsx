@@ -20,7 +20,7 @@ const ROTATE_AFTER_DAYS = 90
 
 function statusBadge(k: SigningKeyInfo) {
   if (k.status === 'current') return <Badge kind="ok">current: signs</Badge>
-  if (k.status === 'next') return <Badge kind="change">next: published, not signing yet</Badge>
+  if (k.status === 'next') return <Badge kind="change">next: published</Badge>
   return <Badge kind="info">previous: verifies</Badge>
 }
 
@@ -59,7 +59,7 @@ export function keyRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
           {pending && (
             <section class="card" aria-label="Rotation under way">
               <p>
-                Rotation under way: key <code>{pending.kid}</code> is published and signs from{' '}
+                Rotation under way: key <code>{pending.kid}</code> is published and starts signing{' '}
                 <Time ms={pending.activateAt} now={now} />.
               </p>
             </section>
@@ -77,7 +77,7 @@ export function keyRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
                     <th scope="col">Status</th>
                     <th scope="col">Created</th>
                     <th scope="col">Age</th>
-                    <th scope="col">Signs from</th>
+                    <th scope="col">Activates</th>
                     <th scope="col">Leaves the JWKS</th>
                   </tr>
                 </thead>

@@ -141,7 +141,7 @@ describeWithChromium('IdP console pages in Chromium', () => {
     const next = (await h.store.keys.list('idp')).find((k) => k.status === 'next')!
     expect(next.activateAt - h.clock.now).toBeGreaterThan(59_000)
     const row = page.locator('tr', { hasText: next.kid })
-    expect(await row.textContent()).toContain('next: published, not signing yet')
+    expect(await row.textContent()).toContain('next: published')
     expect(await page.getByRole('region', { name: 'Rotation under way' }).textContent()).toContain(next.kid)
     expect(await page.locator('tr', { hasText: before }).textContent()).toContain('current: signs')
     await screenshot(page, 'idp-keys')
