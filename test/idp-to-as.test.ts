@@ -2,7 +2,9 @@
 // the IdP's sign-in form, the IdP mints an ID-JAG by token exchange, and a resource AS on its own loopback port and
 // database redeems it for an access token that verifies against the AS's JWKS. Also, with genuine tokens of that IdP:
 // its ID token is refused as an assertion (2(d).2 [#15]), and ID-JAGs signed before and after a key rotation both
-// redeem (the AS fetches the new key on the unknown kid).
+// redeem: the IdP publishes the new key 60 s before it signs, so an AS that fetched the key set just before the
+// rotation may refetch it (30 s cooldown) by the time the new key's first ID-JAG arrives. The emergency rotation
+// (0, 0) shows the window it accepts.
 import { operations } from '@openxaa/idp'
 import { createJwksCache, GRANT_TYPE_JWT_BEARER, verifyAccessToken } from '@openxaa/protocol'
 import { decodeProtectedHeader } from 'jose'
@@ -131,28 +133,55 @@ describe('an ID-JAG of the real IdP redeemed at the resource AS', () => {
     expect(JSON.stringify(event)).not.toContain(tokens.id_token)
   })
 
-  test('after an IdP key rotation: old-key ID-JAGs redeem; new-key ones once the AS may refetch its key set', async () => {
+  test('after an IdP key rotation (default timing): an AS that fetched the key set just before accepts the new key at once', async () => {
     const tokens = await signIn(h, h.clients.agent)
     const before = await idJag(tokens.id_token)
-    // The AS fetches the IdP's key set now (an earlier redemption), as a busy AS always has.
+    // The AS fetches the IdP's key set now (an earlier redemption), as a busy AS always has: the worst moment for a
+    // rotation, since an unknown kid refetches the key set at most once per 30 s.
     expect((await redeem(await idJag(tokens.id_token))).status).toBe(200)
     const rotated = await operations.rotateKeys(h.admin)
+    expect(rotated.status).toBe('next')
+    // Published at once, signing only from its activation time, 60 s on: until then the IdP signs with the old key.
+    const during = await idJag(tokens.id_token)
+    expect(decodeProtectedHeader(during).kid).toBe(decodeProtectedHeader(before).kid)
+    expect((await redeem(during)).status).toBe(200)
+    // Both clocks reach the activation time: the IdP signs with the new key, and the AS, whose last fetch is now more
+    // than its 30 s cooldown ago, fetches the key set on the unknown kid and finds the key published a minute ago.
+    const step = rotated.activateAt - h.clock.now
+    expect(step).toBeGreaterThan(30_000)
+    h.clock.advance(step / 1000)
+    as.clock.offsetMs += step
     const after = await idJag(tokens.id_token)
     expect(decodeProtectedHeader(after).kid).toBe(rotated.kid)
-    expect(decodeProtectedHeader(before).kid).not.toBe(rotated.kid)
-    // Signed before the rotation: the old key is still published and still cached.
+    const res = await redeem(after)
+    expect(res.status).toBe(200)
+    expect((await auditOf(as.store, res))[0]).toMatchObject({ decision: 'allow' })
+    // Signed before the rotation: the old key is still published, and still cached.
     expect((await redeem(before)).status).toBe(200)
-    // The window docs/operations.md describes: an unknown kid refetches the key set at most once per 30 s, so an AS
-    // that fetched it less than 30 s before the rotation refuses new-key ID-JAGs until then (the IdP does not yet
-    // publish a key before signing with it).
+  })
+
+  test('an emergency rotation (0, 0) switches at once: verifiers within their cooldown refuse new tokens until it passes', async () => {
+    const tokens = await signIn(h, h.clients.agent)
+    const stale = [await idJag(tokens.id_token), await idJag(tokens.id_token)]
+    // The AS holds the key set (fetched by the redemptions of the test before, less than 30 s ago by its clock).
+    expect((await redeem(await idJag(tokens.id_token))).status).toBe(200)
+    const rotated = await operations.rotateKeys(h.admin, { activateAfterSeconds: 0, retireAfterSeconds: 0 })
+    expect(rotated.status).toBe('current')
+    const published = (await (await fetch(`${h.issuer}/jwks`)).json()) as { keys: { kid: string }[] }
+    expect(published.keys.map((k) => k.kid)).toEqual([rotated.kid])
+    const after = await idJag(tokens.id_token)
+    expect(decodeProtectedHeader(after).kid).toBe(rotated.kid)
+    // The price of the emergency: the AS may not refetch yet, so it refuses the new key's ID-JAGs...
     const early = await redeem(after)
     expect(early.status).toBe(400)
     expect((await auditOf(as.store, early))[0]).toMatchObject({ reason: 'ERR_ID_JAG_KEY_NOT_FOUND' })
+    // ...and, until it refetches, still honours the dropped key it has cached.
+    expect((await redeem(stale[0]!)).status).toBe(200)
+    // Past the cooldown, the new key is fetched and accepted, and the dropped key is gone.
     as.clock.offsetMs += 31_000
-    try {
-      expect((await redeem(await idJag(tokens.id_token))).status).toBe(200)
-    } finally {
-      as.clock.offsetMs -= 31_000
-    }
+    expect((await redeem(await idJag(tokens.id_token))).status).toBe(200)
+    const dropped = await redeem(stale[1]!)
+    expect(dropped.status).toBe(400)
+    expect((await auditOf(as.store, dropped))[0]).toMatchObject({ reason: 'ERR_ID_JAG_KEY_NOT_FOUND' })
   })
 })

@@ -109,7 +109,7 @@ export function createRedemptionContext(deps: AuthServerDeps, options: AuthServe
     nowSeconds: () => Math.floor(nowMs(clock) / 1000),
     async signingKey(): Promise<SigningKey> {
       await ensure()
-      const key = await store.keys.current(purpose)
+      const key = await store.keys.current(purpose, nowMs(clock))
       if (!['ES256', 'RS256', 'PS256', 'EdDSA'].includes(key.alg)) {
         throw new ProtocolError('ERR_PARAMETER_INVALID', 'server key configuration error', {
           oauthError: 'server_error',

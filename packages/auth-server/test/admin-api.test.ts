@@ -149,6 +149,36 @@ describe('admin API changes', () => {
     expect(JSON.stringify(page)).not.toContain(clientSecret)
   })
 
+  test('signing keys: rotation publishes the next key 60 s ahead; bad timings are 400; 0 and 0 switches at once', async () => {
+    const jwksKids = async () =>
+      ((await (await fetch(`${as.issuer}/jwks`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)
+    const [oldKid] = await jwksKids()
+    const res = await api('POST', '/keys/rotate')
+    expect(res.status).toBe(200)
+    const next = (await res.json()) as { kid: string; activateAt: number }
+    expect(next.activateAt - as.clock.fn()).toBeGreaterThan(59_000)
+    expect(await jwksKids()).toEqual([oldKid, next.kid])
+    expect((await as.store.keys.current('as')).kid).toBe(oldKid)
+    expect((await as.store.keys.current('as', next.activateAt)).kid).toBe(next.kid)
+    for (const body of [
+      { activateAfterSeconds: -1 },
+      { activateAfterSeconds: 2.5 },
+      { activateAfterSeconds: '60' },
+      { retireAfterSeconds: 86_400 * 30 + 1 },
+      { activate: 60 },
+    ]) {
+      const bad = await api('POST', '/keys/rotate', body)
+      expect(bad.status).toBe(400)
+      expect(await bad.json()).toMatchObject({ error: 'invalid_request' })
+    }
+    const emergency = await api('POST', '/keys/rotate', { activateAfterSeconds: 0, retireAfterSeconds: 0 })
+    const now = (await emergency.json()) as { kid: string }
+    expect(await jwksKids()).toEqual([now.kid])
+    expect((await as.store.keys.current('as')).kid).toBe(now.kid)
+    const [event] = (await as.store.audit.query({ action: 'admin.keys.rotate' })).events
+    expect(event?.data).toMatchObject({ kid: now.kid, activateAfterSeconds: 0, retireAfterSeconds: 0 })
+  })
+
   test('API keys: created through the API (shown once), revoked', async () => {
     const created = (await (await api('POST', '/api-keys', { name: 'ci' })).json()) as { id: string; key: string }
     expect((await api('GET', '/organizations', undefined, created.key)).status).toBe(200)

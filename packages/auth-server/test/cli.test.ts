@@ -184,9 +184,26 @@ describe('openxaa-as', () => {
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ token_type: 'Bearer', scope: 'chat.read' })
 
-    expect((await runHere(['keys', 'rotate'])).code).toBe(0)
-    const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: unknown[] }
+    const rotated = await runHere(['keys', 'rotate'])
+    expect(rotated.code).toBe(0)
+    expect(rotated.stdout).toMatch(/new signing key \S+ \(ES256\) is published and signs from \d{4}-/)
+    const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] }
     expect(jwks.keys).toHaveLength(2)
+    // Published at once, after the key that still signs.
+    expect(jwks.keys[1]?.kid).toBe(/new signing key (\S+)/.exec(rotated.stdout)![1])
+    for (const bad of [
+      ['--activate-after', 'soon'],
+      ['--retire-after', '2592001'],
+    ]) {
+      const refused = await runHere(['keys', 'rotate', ...bad])
+      expect(refused.code).toBe(2)
+      expect(refused.stderr).toMatch(/must be whole seconds from 0 to 2592000/)
+    }
+    const emergency = await runHere(['keys', 'rotate', '--activate-after', '0', '--retire-after', '0', '--json'])
+    expect(emergency.code).toBe(0)
+    const emergencyKid = JSON.parse(emergency.stdout).kid
+    const after = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: { kid: string }[] }
+    expect(after.keys.map((k) => k.kid)).toEqual([emergencyKid])
 
     const admin = await fetch(`${issuer}/admin/api/organizations`, { headers: { authorization: `Bearer ${apiKey}` } })
     expect(admin.status).toBe(200)

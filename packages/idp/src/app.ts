@@ -34,7 +34,7 @@ export function buildApp(runtime: IdpRuntime, extra: readonly Hono<IdpEnv>[], op
   app.use('*', observe({ logger: ops.requestLogger, metrics: ops.metrics, maxInFlight: ops.maxInFlight, routeLabel }))
   const checks = {
     database: () => runtime.store.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute(),
-    signing_keys: () => runtime.store.keys.current(IDP_KEY_PURPOSE),
+    signing_keys: () => runtime.store.keys.current(IDP_KEY_PURPOSE, runtime.now()),
   }
   const health = healthRoutes({ checks, metrics: ops.metrics, prefix: runtime.options.mountPath })
   app.route('/', health as unknown as Hono<IdpEnv>)

@@ -154,15 +154,44 @@ describe('admin API', () => {
     expect(everything).not.toContain(PASSWORD)
   })
 
-  test('key rotation through the API applies at once to ID tokens and ID-JAGs', async () => {
+  test('key rotation through the API: published 60 s ahead by default, at once when asked; bad timings are 400', async () => {
     const before = await api('GET', '/keys')
-    const rotated = await api('POST', '/keys/rotate')
-    expect(rotated.status).toBe(201)
-    expect(rotated.body.kid).not.toBe(before.body.keys[0].kid)
+    const oldKid = before.body.keys[0].kid
+    const next = await api('POST', '/keys/rotate')
+    expect(next.status).toBe(201)
+    expect(next.body).toMatchObject({ status: 'next', retireAt: null })
+    expect(next.body.activateAt - h.clock.now).toBeGreaterThan(59_000)
+    expect(decodeProtectedHeader((await signIn(h, h.clients.agent)).id_token).kid).toBe(oldKid)
+    const pending = await api('GET', '/keys')
+    expect(pending.body.keys.map((k: { kid: string; status: string }) => [k.kid, k.status])).toEqual([
+      [next.body.kid, 'next'],
+      [oldKid, 'current'],
+    ])
+    for (const body of [
+      { activateAfterSeconds: -1 },
+      { activateAfterSeconds: 1.5 },
+      { activateAfterSeconds: '60' },
+      { activateAfterSeconds: 86_400 * 30 + 1 },
+      { retireAfterSeconds: 86_400 * 31 },
+      { activateAfter: 60 },
+    ]) {
+      const bad = await api('POST', '/keys/rotate', body)
+      expect(bad.status).toBe(400)
+      expect(bad.body.error).toBe('invalid_request')
+    }
+    expect((await api('GET', '/keys')).body.keys).toHaveLength(2)
+    // activateAfterSeconds 0 switches at once; the pending key, which never signed, is dropped.
+    const now = await api('POST', '/keys/rotate', { activateAfterSeconds: 0 })
+    expect(now.status).toBe(201)
+    expect(now.body.status).toBe('current')
     const tokens = await signIn(h, h.clients.agent)
-    expect(decodeProtectedHeader(tokens.id_token).kid).toBe(rotated.body.kid)
+    expect(decodeProtectedHeader(tokens.id_token).kid).toBe(now.body.kid)
     const listed = await api('GET', '/keys')
-    expect(listed.body.keys.map((k: { status: string }) => k.status)).toEqual(['current', 'previous'])
+    expect(listed.body.keys.map((k: { kid: string; status: string }) => [k.kid, k.status])).toEqual([
+      [now.body.kid, 'current'],
+      [oldKid, 'previous'],
+      [next.body.kid, 'retired'],
+    ])
   })
 
   test('a user_connection block stops one user on one connection only (ERR_BLOCKED), and is lifted through the API', async () => {

@@ -111,7 +111,19 @@ describe('openxaa-idp command line', () => {
     expect((await cli(['connection', 'disable', id])).code).toBe(0)
     expect((await cli(['connection', 'list'])).out).toContain('disabled')
     expect((await cli(['block', 'add', 'user', 'alice', '--until', '2099-01-01T00:00:00Z'])).code).toBe(0)
-    expect((await cli(['keys', 'rotate'])).out).toMatch(/new signing key \S+ \(ES256\)/)
+    // No key yet: the first one signs at once (there is no key to hand over from).
+    expect((await cli(['keys', 'rotate'])).out).toMatch(/new signing key \S+ \(ES256\) signs now/)
+    const rotated = await cli(['keys', 'rotate'])
+    expect(rotated.out).toMatch(/new signing key \S+ \(ES256\) is published and signs from \S+ \(in 60 s\)/)
+    const kid = /new signing key (\S+)/.exec(rotated.out)![1]!
+    const keys = await openStore({ url: env.OPENXAA_DATABASE_URL, env })
+    expect(await keys.keys.list('idp')).toMatchObject([{ kid, status: 'next' }, { status: 'current' }])
+    // The emergency rotation: the new key signs at once and the earlier keys leave the JWKS at once.
+    const emergency = await cli(['keys', 'rotate', '--activate-after', '0', '--retire-after', '0'])
+    expect(emergency.out).toMatch(/new signing key \S+ \(ES256\) signs now/)
+    const emergencyKid = /new signing key (\S+)/.exec(emergency.out)![1]!
+    expect((await keys.keys.publicJwks('idp')).keys.map((k) => k.kid)).toEqual([emergencyKid])
+    await keys.close()
     expect((await cli(['user', 'disable', 'alice'])).code).toBe(0)
     expect((await cli(['user', 'list'])).out).toMatch(/alice\s+disabled/)
 
@@ -163,8 +175,11 @@ describe('openxaa-idp command line', () => {
 
     expect((await cli(['keys', 'rotate'])).code).toBe(0)
     const keys = JSON.parse((await cli(['keys', 'list', '--json'])).out).keys as { status: string }[]
-    expect(keys.map((k) => k.status)).toEqual(['current', 'previous'])
-    expect((await cli(['keys', 'list'])).out).toMatch(/ES256 {2}previous {2}until \d{4}-/)
+    // The new key is published ahead of its activation; the emergency rotation above retired the keys before it.
+    expect(keys.map((k) => k.status)).toEqual(['next', 'current', 'retired', 'retired'])
+    const keyLines = (await cli(['keys', 'list'])).out
+    expect(keyLines).toMatch(/ES256 {2}next {2}from \d{4}-/)
+    expect(keyLines).toMatch(/ES256 {2}current {2}until \d{4}-/)
 
     const audit = await cli(['audit', 'list', '--decision', 'change', '--json', '--limit', '100'])
     expect(JSON.parse(audit.out).events.map((e: { action: string }) => e.action)).toEqual(
@@ -239,6 +254,16 @@ describe('openxaa-idp command line', () => {
     expect(dup).toMatchObject({ code: 1 })
     expect(dup.err).toContain('already exists')
     expect((await cli(['connection', 'add', '--help'])).out).toContain('usage: openxaa-idp connection add')
+    for (const bad of [
+      ['--activate-after', 'soon'],
+      ['--activate-after', '1.5'],
+      ['--retire-after', '2592001'],
+    ]) {
+      const refused = await cli(['keys', 'rotate', ...bad])
+      expect(refused.code).toBe(2)
+      expect(refused.err).toMatch(/--(activate|retire)-after must be whole seconds from 0 to 2592000/)
+    }
+    expect((await cli(['keys', 'rotate', '--help'])).out).toContain('--activate-after')
   })
 
   test('serve starts the IdP on the configured port and issuer', async () => {

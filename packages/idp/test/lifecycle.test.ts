@@ -107,9 +107,17 @@ describe('refresh tokens, disabling, blocks, key rotation, DPoP', () => {
     const oldKid = decodeProtectedHeader(oldJag).kid
     expect(decodeProtectedHeader(tokens.id_token).kid).toBe(oldKid)
 
-    // Rotated from outside this IdP instance (the CLI, or another replica).
+    // Rotated from outside this IdP instance (the CLI, or another replica), with the default timing: the new key is
+    // published at once and signs 60 s later, so that verifiers hold it before its first token.
     const rotated = await operations.rotateKeys(h.admin)
     expect(rotated.kid).not.toBe(oldKid)
+    expect(rotated).toMatchObject({ status: 'next', activateAt: expect.any(Number) })
+    expect(rotated.activateAt - h.clock.now).toBeGreaterThan(59_000)
+    const published = (await (await fetch(`${h.issuer}/jwks`)).json()) as { keys: { kid: string }[] }
+    expect(published.keys.map((k) => k.kid)).toEqual([oldKid, rotated.kid])
+    const during = await exchange(h, chat(tokens.id_token), { client: h.clients.agent })
+    expect(decodeProtectedHeader(String(during.body.access_token)).kid).toBe(oldKid)
+    h.clock.advance(60)
     // The ID token signed with the old key is still a valid subject token.
     const after = await exchange(h, chat(tokens.id_token), { client: h.clients.agent })
     expect(after.status).toBe(200)
@@ -137,6 +145,7 @@ describe('refresh tokens, disabling, blocks, key rotation, DPoP', () => {
     h.clock.advance(-6)
     const jwks = (await (await fetch(`${h.issuer}/jwks`)).json()) as { keys: { kid: string }[] }
     expect(jwks.keys.map((k) => k.kid)).toEqual([rotated.kid, oldKid])
+    h.clock.advance(-60)
   })
 
   test('2(g) [#13] a DPoP proof binds the ID-JAG: cnf.jkt is the proof key thumbprint', async () => {

@@ -125,9 +125,18 @@ test('a signing key rotated on one instance signs the other’s next ID-JAG, and
   const oldKid = decodeProtectedHeader(String(before.body.access_token)).kid
   const rotated = await operations.rotateKeys(h.admin)
   expect(rotated.kid).not.toBe(oldKid)
-  const after = await atReplica()
-  expect(after.status).toBe(200)
-  expect(decodeProtectedHeader(String(after.body.access_token)).kid).toBe(rotated.kid)
-  const jwks = (await (await fetch(`${replica.issuer}/jwks`)).json()) as { keys: { kid: string }[] }
-  expect(jwks.keys.map((k) => k.kid)).toEqual([rotated.kid, oldKid])
+  // The other instance publishes the next key at once and keeps signing with the old one until its activation.
+  const published = (await (await fetch(`${replica.issuer}/jwks`)).json()) as { keys: { kid: string }[] }
+  expect(published.keys.map((k) => k.kid)).toEqual([oldKid, rotated.kid])
+  expect(decodeProtectedHeader(String((await atReplica()).body.access_token)).kid).toBe(oldKid)
+  h.clock.advance(60)
+  try {
+    const after = await atReplica()
+    expect(after.status).toBe(200)
+    expect(decodeProtectedHeader(String(after.body.access_token)).kid).toBe(rotated.kid)
+    const jwks = (await (await fetch(`${replica.issuer}/jwks`)).json()) as { keys: { kid: string }[] }
+    expect(jwks.keys.map((k) => k.kid)).toEqual([rotated.kid, oldKid])
+  } finally {
+    h.clock.advance(-60)
+  }
 })

@@ -102,7 +102,8 @@ describe('token exchange route and its key cache', () => {
     const first = await signIn(h, h.clients.agent)
     // Warm this instance's key snapshot.
     expect((await exchange(h, chat(first.id_token), { client: h.clients.agent })).status).toBe(200)
-    const rotated = await operations.rotateKeys(h.admin)
+    // An immediate switch (activateAfterSeconds 0): the case where this instance's snapshot cannot hold the key yet.
+    const rotated = await operations.rotateKeys(h.admin, { activateAfterSeconds: 0 })
     const replica = await h.replica()
     try {
       const tokens = await signIn({ issuer: replica.issuer }, h.clients.agent)

@@ -58,8 +58,10 @@ export interface SigningKeyTable {
   public_jwk: JsonColumn
   private_key: string
   created_at: number
-  /** Null while the key is current; else when it stops being published. */
+  /** Null while the key is the newest of its purpose; else when it stops being published. */
   retire_at: number | null
+  /** When the key starts signing (epoch ms); it is published from creation. 0 for keys made before migration 0006. */
+  activate_at: ColumnType<number, number | undefined, number>
 }
 
 /** oidc-provider models (sessions, grants, codes, tokens…), one row per (model, id). */

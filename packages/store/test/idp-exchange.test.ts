@@ -171,7 +171,14 @@ describe.each(BACKENDS)('idp token-exchange reads on %s', (name) => {
     await store.idp.groups.removeMember(g.id, dave.id)
     await store.idp.connections.update(conn.id, { enabled: false })
     await store.idp.clients.update('rows-agent', { enabled: false })
-    const rotated = await store.keys.rotate('idp', { retireAfterSeconds: 0 })
+    // A rotation publishes the next key ahead of its first signature: the joined read keeps the signing key until the
+    // next one's activation time, as keys.current does; an emergency rotation switches at once.
+    const signingNow = (await store.keys.current('idp', key.now)).kid
+    const next = await store.keys.rotate('idp', { activateAfterSeconds: 60, retireAfterSeconds: 0 })
+    expect((await (await other.idp.exchange.rows(key)).signingKey())?.kid).toBe(signingNow)
+    const activated = await other.idp.exchange.rows({ ...key, now: next.activateAt })
+    expect((await activated.signingKey())?.kid).toBe(next.kid)
+    const rotated = await store.keys.rotate('idp', { activateAfterSeconds: 0, retireAfterSeconds: 0 })
     seen = await other.idp.exchange.rows(key)
     expect(seen.subject).toEqual({
       user: { ...(await store.idp.users.get(dave.id)), status: 'disabled' },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CompactSign, compactVerify, createLocalJWKSet } from 'jose'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { KEY_ENCRYPTION_KEY_FILE, openStore, type Store } from '../src/index.js'
+import { KEY_ENCRYPTION_KEY_FILE, openStore, type RotateOptions, type Store } from '../src/index.js'
 import { sealPrivateKey } from '../src/keys/envelope.js'
 import { generateSigningKey } from '../src/keys/generate.js'
 import { decodeKek } from '../src/keys/kek.js'
@@ -67,7 +67,7 @@ describe.each(BACKENDS)('key store on %s', (name) => {
     await store.keys.ensure('as')
     const before = await sign(store, 'as')
     const oldKid = (await store.keys.current('as')).kid
-    const rotated = await store.keys.rotate('as', { retireAfterSeconds: 600 })
+    const rotated = await store.keys.rotate('as', { activateAfterSeconds: 0, retireAfterSeconds: 600 })
     expect(rotated.kid).not.toBe(oldKid)
     expect((await store.keys.current('as')).kid).toBe(rotated.kid)
     const jwks = await store.keys.publicJwks('as')
@@ -86,11 +86,90 @@ describe.each(BACKENDS)('key store on %s', (name) => {
     expect((await store.keys.list('as', clock.now + 600_000))[1]?.status).toBe('retired')
   })
 
+  test('rotation publishes the next key first: both in the JWKS at once, the old key signs until activation', async () => {
+    const t0 = clock.now
+    const first = await store.keys.ensure('pre')
+    expect(first).toMatchObject({ status: 'current', activateAt: t0 })
+    const byOld = await sign(store, 'pre')
+    const next = await store.keys.rotate('pre', { activateAfterSeconds: 60, retireAfterSeconds: 600 })
+    expect(next).toMatchObject({ status: 'next', activateAt: t0 + 60_000, retireAt: null })
+    // Published at once (the signing key first), but not signing yet.
+    expect((await store.keys.publicJwks('pre')).keys.map((k) => k.kid)).toEqual([first.kid, next.kid])
+    expect((await store.keys.current('pre')).kid).toBe(first.kid)
+    expect((await store.keys.list('pre')).map((k) => [k.kid, k.status, k.retireAt])).toEqual([
+      [next.kid, 'next', null],
+      [first.kid, 'current', t0 + 660_000],
+    ])
+    clock.advance(59_999)
+    expect((await store.keys.current('pre')).kid).toBe(first.kid)
+    // From its activation time the next key signs, and a verifier holding the JWKS of before the rotation has it.
+    clock.advance(1)
+    const byNew = await sign(store, 'pre')
+    expect((await store.keys.current('pre')).kid).toBe(next.kid)
+    const jwksOfBefore = createLocalJWKSet(await store.keys.publicJwks('pre', t0))
+    expect((await compactVerify(byNew, jwksOfBefore)).protectedHeader.kid).toBe(next.kid)
+    expect((await store.keys.publicJwks('pre')).keys.map((k) => k.kid)).toEqual([next.kid, first.kid])
+    expect((await store.keys.list('pre')).map((k) => k.status)).toEqual(['current', 'previous'])
+    // The old key stays published retireAfter after the activation, then leaves.
+    expect(await verifies(store, 'pre', byOld, t0 + 660_000 - 1)).toBe(true)
+    expect(await verifies(store, 'pre', byOld, t0 + 660_000)).toBe(false)
+    expect((await store.keys.publicJwks('pre', t0 + 660_000)).keys.map((k) => k.kid)).toEqual([next.kid])
+  })
+
+  test('rotating a purpose that has no key yet signs at once: there is nothing to hand over from', async () => {
+    const first = await store.keys.rotate('fresh', { activateAfterSeconds: 60, retireAfterSeconds: 60 })
+    expect(first).toMatchObject({ status: 'current', activateAt: clock.now })
+    expect((await store.keys.current('fresh')).kid).toBe(first.kid)
+  })
+
+  test('emergency rotation (0, 0): the new key signs at once and every earlier key leaves at once', async () => {
+    const first = await store.keys.ensure('sos')
+    const byOld = await sign(store, 'sos')
+    clock.advance(1000)
+    // An earlier ordinary rotation left a previous key published for a long time: it goes too.
+    const second = await store.keys.rotate('sos', { activateAfterSeconds: 0, retireAfterSeconds: 3600 })
+    clock.advance(1000)
+    const third = await store.keys.rotate('sos', { activateAfterSeconds: 0, retireAfterSeconds: 0 })
+    expect(third.status).toBe('current')
+    expect((await store.keys.current('sos')).kid).toBe(third.kid)
+    expect((await store.keys.publicJwks('sos')).keys.map((k) => k.kid)).toEqual([third.kid])
+    expect(await verifies(store, 'sos', byOld)).toBe(false)
+    expect((await store.keys.list('sos')).map((k) => [k.kid, k.status])).toEqual([
+      [third.kid, 'current'],
+      [second.kid, 'retired'],
+      [first.kid, 'retired'],
+    ])
+  })
+
+  test('a rotation while a next key is pending: no gap, no key signs twice, the superseded one never signs', async () => {
+    const t0 = clock.now
+    const first = await store.keys.ensure('pend')
+    const second = await store.keys.rotate('pend', { activateAfterSeconds: 60, retireAfterSeconds: 0 })
+    clock.advance(10_000)
+    // A second ordinary rotation 10 s later: the pending key activates as planned, then hands over to the third.
+    const third = await store.keys.rotate('pend', { activateAfterSeconds: 60, retireAfterSeconds: 0 })
+    expect((await store.keys.publicJwks('pend')).keys.map((k) => k.kid)).toEqual([first.kid, second.kid, third.kid])
+    const signerAt = async (at: number) => (await store.keys.current('pend', at)).kid
+    expect(await signerAt(t0 + 59_999)).toBe(first.kid)
+    expect(await signerAt(t0 + 60_000)).toBe(second.kid)
+    expect(await signerAt(t0 + 69_999)).toBe(second.kid)
+    expect(await signerAt(t0 + 70_000)).toBe(third.kid)
+    expect(await signerAt(t0 + 3_600_000)).toBe(third.kid)
+
+    // A pending key that would activate after a newer rotation's key never signs: it leaves at once.
+    const fourth = await store.keys.rotate('pend', { activateAfterSeconds: 600, retireAfterSeconds: 0 })
+    const fifth = await store.keys.rotate('pend', { activateAfterSeconds: 30, retireAfterSeconds: 0 })
+    expect((await store.keys.publicJwks('pend')).keys.map((k) => k.kid)).not.toContain(fourth.kid)
+    const later = t0 + 10_000 + 600_000
+    expect(await signerAt(later)).toBe(fifth.kid)
+    expect((await store.keys.list('pend', later)).find((k) => k.kid === fourth.kid)?.status).toBe('retired')
+  })
+
   test('two rotations at once both land: one current key, both previous keys published', async () => {
     await store.keys.ensure('double')
     const [a, b2] = await Promise.all([
-      store.keys.rotate('double', { retireAfterSeconds: 60 }),
-      store.keys.rotate('double', { retireAfterSeconds: 60 }),
+      store.keys.rotate('double', { activateAfterSeconds: 0, retireAfterSeconds: 60 }),
+      store.keys.rotate('double', { activateAfterSeconds: 0, retireAfterSeconds: 60 }),
     ])
     const list = await store.keys.list('double')
     expect(list.filter((k) => k.status === 'current')).toHaveLength(1)
@@ -184,7 +263,14 @@ describe.each(BACKENDS)('key store on %s', (name) => {
     await expect(store.keys.current('none')).rejects.toMatchObject({ code: 'ERR_STORE_NO_SIGNING_KEY' })
     await expect(store.keys.ensure('Bad Purpose')).rejects.toThrow(TypeError)
     await expect(store.keys.ensure('x', { alg: 'HS256' as 'ES256' })).rejects.toThrow(TypeError)
-    await expect(store.keys.rotate('idp', {} as { retireAfterSeconds: number })).rejects.toThrow(TypeError)
+    const rotate = (options: object) => store.keys.rotate('idp', options as RotateOptions)
+    await expect(rotate({})).rejects.toThrow(TypeError)
+    await expect(rotate({ retireAfterSeconds: 60 })).rejects.toThrow(/activateAfterSeconds must be whole seconds/)
+    await expect(rotate({ retireAfterSeconds: 60, activateAfterSeconds: 1.5 })).rejects.toThrow(TypeError)
+    await expect(rotate({ retireAfterSeconds: 60, activateAfterSeconds: -1 })).rejects.toThrow(TypeError)
+    await expect(rotate({ retireAfterSeconds: 86_400 * 30 + 1, activateAfterSeconds: 60 })).rejects.toThrow(
+      /retireAfterSeconds must be whole seconds from 0 to 2592000/,
+    )
   })
 })
 

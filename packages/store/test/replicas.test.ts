@@ -57,9 +57,16 @@ async function sharedBehaviour(a: Store, b: Store): Promise<void> {
   const purpose = `r${randomUUID().slice(0, 8)}`
   const created = await a.keys.ensure(purpose)
   expect((await b.keys.current(purpose)).kid).toBe(created.kid)
-  const rotated = await a.keys.rotate(purpose, { retireAfterSeconds: 300 })
-  expect((await b.keys.current(purpose)).kid).toBe(rotated.kid)
-  expect((await b.keys.publicJwks(purpose)).keys.map((k) => k.kid)).toEqual([rotated.kid, created.kid])
+  // A next key published through one is in the other's JWKS at once; both sign with the old key until its activation
+  // time, then both with the new one.
+  const rotated = await a.keys.rotate(purpose, { activateAfterSeconds: 60, retireAfterSeconds: 300 })
+  expect((await b.keys.publicJwks(purpose)).keys.map((k) => k.kid)).toEqual([created.kid, rotated.kid])
+  for (const replica of [a, b]) expect((await replica.keys.current(purpose)).kid).toBe(created.kid)
+  for (const replica of [a, b]) expect((await replica.keys.current(purpose, rotated.activateAt)).kid).toBe(rotated.kid)
+  expect((await b.keys.publicJwks(purpose, rotated.activateAt)).keys.map((k) => k.kid)).toEqual([
+    rotated.kid,
+    created.kid,
+  ])
   // An event appended through one is in the other's log.
   const requestId = randomUUID()
   await a.audit.append({ actor: { type: 'system', id: 'a' }, action: 'test.replica', decision: 'info', requestId })

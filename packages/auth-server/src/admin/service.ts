@@ -238,19 +238,52 @@ export function createAdminService(deps: AdminServiceDeps | RedemptionContext) {
       return revoked
     },
 
-    /** Rotates the access-token signing key; the old key stays published while tokens it signed may live. */
-    async rotateSigningKey(actor: AdminActor) {
+    /**
+     * Rotates the access-token signing key: the new key is published at once and signs after `activateAfterSeconds`
+     * (default 60: resource servers refetch the JWKS on an unknown `kid` at most every 30 s, so they all hold it
+     * before its first token); the old key signs until then and stays published while tokens it signed may live
+     * (`retireAfterSeconds`). 0 and 0 is the emergency rotation of a compromised key.
+     */
+    async rotateSigningKey(actor: AdminActor, options: RotateSigningKeyOptions = {}) {
       const purpose = context.keyPurpose
+      const activateAfterSeconds = rotateSeconds('activateAfterSeconds', options.activateAfterSeconds, 60)
+      const retireAfterSeconds = rotateSeconds(
+        'retireAfterSeconds',
+        options.retireAfterSeconds,
+        ACCESS_TOKEN_MAX_LIFETIME + context.clockSkew,
+      )
       await store.keys.ensure(purpose, { alg: 'ES256' })
-      const key = await store.keys.rotate(purpose, {
-        retireAfterSeconds: ACCESS_TOKEN_MAX_LIFETIME + context.clockSkew,
+      const key = await store.keys.rotate(purpose, { activateAfterSeconds, retireAfterSeconds })
+      await store.audit.append({
+        actor,
+        action: 'admin.keys.rotate',
+        decision: 'change',
+        data: { kid: key.kid, activateAt: key.activateAt, activateAfterSeconds, retireAfterSeconds },
       })
-      await store.audit.append({ actor, action: 'admin.keys.rotate', decision: 'change', data: { kid: key.kid } })
-      return { kid: key.kid, alg: key.alg, createdAt: key.createdAt }
+      return { kid: key.kid, alg: key.alg, createdAt: key.createdAt, activateAt: key.activateAt }
     },
 
     queryAudit: (filter: AuditQuery) => store.audit.query(filter),
   }
+}
+
+/** The timing of a signing-key rotation, whole seconds each. */
+export interface RotateSigningKeyOptions {
+  /** How long the new key is published before it signs (default 60). */
+  activateAfterSeconds?: number
+  /** How long the old key stays published after the new one activates (default: the longest token lifetime + skew). */
+  retireAfterSeconds?: number
+}
+
+/** The longest delay a rotation accepts, for either option: 30 days. */
+export const KEY_ROTATE_MAX_SECONDS = 86_400 * 30
+
+function rotateSeconds(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > KEY_ROTATE_MAX_SECONDS) {
+    throw new AdminError(400, 'invalid_request', `${name} must be whole seconds from 0 to ${KEY_ROTATE_MAX_SECONDS}`)
+  }
+  return value
 }
 
 /** The admin operations. */

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { userInfo } from 'node:os'
 import { type LinkingMode, openStore } from '@openxaa/store'
-import { type AdminActor, type AdminService, createAdminService } from '../admin/service.js'
+import { type AdminActor, type AdminService, createAdminService, KEY_ROTATE_MAX_SECONDS } from '../admin/service.js'
 import { list, parse, UsageError } from './args.js'
 
 export const ADMIN_USAGE: Record<string, string> = {
@@ -23,7 +23,14 @@ A new trust is disabled until "trust enable". Without --jwks-uri the keys come f
   resource: `usage: openxaa-as resource add <uri> --scopes a,b [--name NAME]
        openxaa-as resource list`,
   'api-key': `usage: openxaa-as api-key create [--name NAME]     prints the key once`,
-  keys: `usage: openxaa-as keys rotate                     new access-token signing key; the old one stays published`,
+  keys: `usage: openxaa-as keys rotate [--activate-after SECONDS] [--retire-after SECONDS]
+
+A new access-token signing key, published at once, signs after --activate-after seconds (default 60: resource
+servers refetch the JWKS on an unknown kid at most every 30 s, so they all hold it before its first token). The old
+key signs until then and stays published --retire-after seconds more (default: the longest access-token lifetime
+plus clock skew). --activate-after 0 --retire-after 0 is the emergency rotation of a compromised key: it switches
+and drops the old key at once; resource servers that fetched the JWKS in the last 30 s refuse new tokens until
+their cooldown passes.`,
 }
 
 const COMMON = `\nOptions: --database-url URL (else OPENXAA_DATABASE_URL, else sqlite:./data/openxaa.db), --json, --help`
@@ -34,6 +41,16 @@ function cliActor(): AdminActor {
     id = userInfo().username
   } catch {}
   return { type: 'cli', id }
+}
+
+/** A `--activate-after` / `--retire-after` value: whole seconds from 0 to 30 days, or undefined for the default. */
+function seconds(flag: string, value: string | undefined, usage: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(n) || n > KEY_ROTATE_MAX_SECONDS) {
+    throw new UsageError(`--${flag} must be whole seconds from 0 to ${KEY_ROTATE_MAX_SECONDS}`, usage)
+  }
+  return n
 }
 
 type Handler = (admin: AdminService, actor: AdminActor, argv: string[], usage: string) => Promise<unknown>
@@ -150,8 +167,16 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
   },
   keys: {
     rotate: async (admin, actor, argv, usage) => {
-      parse(argv, {}, usage, [0, 0])
-      return admin.rotateSigningKey(actor)
+      const { values } = parse(
+        argv,
+        { 'activate-after': { type: 'string' }, 'retire-after': { type: 'string' } },
+        usage,
+        [0, 0],
+      )
+      return admin.rotateSigningKey(actor, {
+        activateAfterSeconds: seconds('activate-after', values['activate-after'], usage),
+        retireAfterSeconds: seconds('retire-after', values['retire-after'], usage),
+      })
     },
   },
 }
@@ -169,6 +194,9 @@ function human(noun: string, verb: string, result: unknown): string {
     return `client ${(r.client as { clientId: string }).clientId} created\nclient_secret: ${r.secret}\n(shown once: store it now)`
   }
   if (noun === 'api-key') return `API key ${r.id} created\n${r.key}\n(shown once: store it now)`
+  if (noun === 'keys' && verb === 'rotate') {
+    return `new signing key ${r.kid} (${r.alg}) is published and signs from ${new Date(r.activateAt as number).toISOString()}; the old one signs until then`
+  }
   return JSON.stringify(result, null, 2)
 }
 

@@ -17,7 +17,7 @@ Commands:
   client add|list               clients registered at this AS
   resource add|list             MCP servers this AS issues tokens for
   api-key create                admin API keys
-  keys rotate                   rotate the access-token signing key
+  keys rotate                   rotate the access-token signing key (published 60 s before it signs)
 
 Run "openxaa-as <command> --help" for a command's options.`
 

@@ -1,6 +1,7 @@
 /**
- * The JWK Set that verifies this server's access tokens: the current key first, then rotated-out keys until their
- * last token has expired (rotation with overlap).
+ * The JWK Set that verifies this server's access tokens: the signing key first, then the next key (published before it
+ * signs, so that resource servers hold it by its first token), then rotated-out keys until their last token has
+ * expired (rotation with overlap).
  * @see RFC 7517 section 5; RFC 9068 section 4; checklist #28
  */
 import { JWK_SET_MEDIA_TYPE } from '@openxaa/protocol'

@@ -16,7 +16,7 @@ export { AdminError, type AdminErrorCode, toAdminError } from './errors.js'
 export type { NewClient } from './operations/clients.js'
 export type { NewUser, UserChanges } from './operations/directory.js'
 export type { Attention, ConnectionUse } from './operations/insight.js'
-export type { AuditFilter } from './operations/keys.js'
+export type { AuditFilter, RotateKeysOptions } from './operations/keys.js'
 export type { NewConnection } from './operations/policy.js'
 export type { OwnConnection } from './operations/self-service.js'
 

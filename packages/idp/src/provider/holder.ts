@@ -47,7 +47,7 @@ export class ProviderHolder {
   refresh(): Promise<ProviderInstance> {
     this.#pending ??= (async () => {
       try {
-        const key = await this.#keys.current(IDP_KEY_PURPOSE)
+        const key = await this.#keys.current(IDP_KEY_PURPOSE, this.#now())
         this.#checkedAt = this.#now()
         if (this.#current?.kid !== key.kid) {
           const provider = this.#build(key)

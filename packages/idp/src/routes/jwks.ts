@@ -1,6 +1,7 @@
 /**
- * The IdP's JWK Set, read from the key store on each request: the current key and every rotated-out key that is
- * still published, so that tokens signed before a rotation verify until they expire, on every replica.
+ * The IdP's JWK Set, read from the key store on each request: the signing key, the next key (published before it
+ * signs, so that verifiers hold it by its first ID-JAG) and every rotated-out key that is still published, so that
+ * tokens signed before a rotation verify until they expire, on every replica.
  * @see ../../../../shared/spec/xaa-protocol.md section 3 (jwks_uri), checklist #28
  */
 import { JWK_SET_MEDIA_TYPE } from '@openxaa/protocol'

@@ -158,7 +158,7 @@ async function exchange(runtime: IdpRuntime, input: ExchangeInput, event: EventC
   const rasClientId = found?.rasClientId ?? clientId
   // The key current when the rows were read, a moment ago: if a rotation happened since, it is the previous key, still
   // published in the JWKS for its retirement delay. Read on its own only when the rows hold none.
-  const key = (await rows.signingKey()) ?? (await store.keys.current(IDP_KEY_PURPOSE))
+  const key = (await rows.signingKey()) ?? (await store.keys.current(IDP_KEY_PURPOSE, runtime.now()))
   const jti = randomBytes(16).toString('base64url')
   const email = application.includeEmail && user.emailVerified ? (user.email ?? undefined) : undefined
   const idJag = await mintIdJag(

@@ -133,17 +133,30 @@ describeWithChromium('IdP console pages in Chromium', () => {
     expect(await h.store.idp.groups.members(h.groups.sales)).not.toContain(h.users.carol)
   })
 
-  test('signing keys: rotate now; the previous key stays published', async () => {
+  test('signing keys: rotate now publishes the next key ahead; the emergency rotation switches and drops at once', async () => {
     await page.goto(url('/keys'))
     const before = (await h.store.keys.current('idp')).kid
     await page.getByRole('button', { name: 'Rotate now' }).click()
-    expect(await flash()).toContain('Rotated')
+    expect(await flash()).toMatch(/Rotated: key \S+ is published and signs from/)
+    // Published at once, but the current key signs until the next one's activation time.
+    expect((await h.store.keys.current('idp')).kid).toBe(before)
+    const next = (await h.store.keys.list('idp')).find((k) => k.status === 'next')!
+    expect(next.activateAt - h.clock.now).toBeGreaterThan(59_000)
+    const row = page.locator('tr', { hasText: next.kid })
+    expect(await row.textContent()).toContain('next: published')
+    expect(await page.getByRole('region', { name: 'Rotation under way' }).textContent()).toContain(next.kid)
+    expect(await page.locator('tr', { hasText: before }).textContent()).toContain('current: signs')
+    await screenshot(page, 'idp-keys')
+
+    // The emergency rotation (its confirmation dialog accepted): the new key signs now and the earlier ones leave.
+    await page.getByRole('button', { name: 'Emergency rotation' }).click()
+    expect(await flash()).toMatch(/Emergency rotation: key \S+ signs from now on/)
     const after = (await h.store.keys.current('idp')).kid
-    expect(after).not.toBe(before)
+    expect([before, next.kid]).not.toContain(after)
+    expect((await h.store.keys.publicJwks('idp')).keys.map((k) => k.kid)).toEqual([after])
     const text = await page.locator('table').textContent()
     expect(text).toContain(after)
-    expect(text).toContain(before)
-    await screenshot(page, 'idp-keys')
+    expect(text).not.toContain(before)
   })
 
   test('audit export as CSV (formula-safe) and JSON lines, with the page filters', async () => {

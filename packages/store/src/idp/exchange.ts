@@ -222,9 +222,10 @@ export function createIdpExchangeReads(context: RepositoryContext): IdpExchangeR
       : sql`(select json_agg(g.group_id)::text from idp_membership g where g.user_id = u.id)`
   const selectList = rowsSelectList()
   // Outer joins from the client: one row per resource of the application (at least one when the client exists).
-  // Issuers and aliases share one namespace (applications.ts), so at most one application matches; the partial
-  // unique index on signing_key keeps at most one current key per purpose. The block is the first in force on any of
-  // the exchange's targets, per resource (a user's revocation names the connection), as `blocks.activeFor` reads.
+  // Issuers and aliases share one namespace (applications.ts), so at most one application matches. The signing key is
+  // chosen as `keys.current` chooses it (keys/store.ts): the latest activated key not yet retired, so a published next
+  // key does not sign before its time. The block is the first in force on any of the exchange's targets, per resource
+  // (a user's revocation names the connection), as `blocks.activeFor` reads.
   const rowsQuery = prepareQuery<Row>(db, 5, (db, clientId, userId, audience, purpose, now) => {
     const raw = sql<Row>`select ${selectList}, ${groups} as u__groups,
       (select b.kind || ':' || b.id from idp_block b
@@ -240,7 +241,9 @@ export function createIdpExchangeReads(context: RepositoryContext): IdpExchangeR
       left join idp_resource r on r.application_id = a.id
       left join idp_connection c on c.application_id = a.id and c.resource = r.uri and c.client_id = cl.client_id
       left join idp_application_client m on m.application_id = a.id and m.client_id = cl.client_id
-      left join signing_key k on k.purpose = ${purpose} and k.retire_at is null
+      left join signing_key k on k.kid = (select s.kid from signing_key s
+        where s.purpose = ${purpose} and s.activate_at <= ${now} and (s.retire_at is null or s.retire_at > ${now})
+        order by s.activate_at desc, case when s.retire_at is null then 0 else 1 end, s.created_at desc, s.kid limit 1)
       where cl.client_id = ${clientId}
       order by r.uri`
     return { compile: () => raw.compile(db) }

@@ -7,6 +7,7 @@ import { migration0002 } from './0002-idp.js'
 import { migration0003 } from './0003-auth-server.js'
 import { migration0004 } from './0004-idp-user-connection-block.js'
 import { migration0005 } from './0005-rate-limit.js'
+import { migration0006 } from './0006-signing-key-activation.js'
 import type { Migration } from './migration.js'
 
 /** The migrations this release knows, oldest first. */
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = Object.freeze([
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ])

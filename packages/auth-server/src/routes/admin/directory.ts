@@ -1,6 +1,7 @@
 /** Admin API: clients (secret shown once), resources, API keys, signing-key rotation, the audit log. */
 import type { AsClientAuthMethod, AuditDecision, AuditQuery } from '@openxaa/store'
 import type { Hono } from 'hono'
+import { AdminError } from '../../admin/errors.js'
 import type { AdminService } from '../../admin/service.js'
 import type { AppEnv } from '../../context.js'
 import { adminActor, jsonBody } from './index.js'
@@ -59,7 +60,19 @@ export function adminDirectoryRoutes(api: Hono<AppEnv>, service: AdminService): 
   })
   api.post('/api-keys/:id/revoke', async (c) => c.json(await service.revokeApiKey(adminActor(c), c.req.param('id'))))
 
-  api.post('/keys/rotate', async (c) => c.json(await service.rotateSigningKey(adminActor(c))))
+  api.post('/keys/rotate', async (c) => {
+    // The body is optional: none rotates with the defaults (the new key signs in 60 s).
+    const empty = c.req.header('content-type') === undefined || c.req.header('content-length') === '0'
+    const body = empty ? {} : await jsonBody(c)
+    const unknown = Object.keys(body).filter((k) => k !== 'activateAfterSeconds' && k !== 'retireAfterSeconds')
+    if (unknown.length > 0) throw new AdminError(400, 'invalid_request', `unknown fields: ${unknown.join(', ')}`)
+    return c.json(
+      await service.rotateSigningKey(adminActor(c), {
+        activateAfterSeconds: body.activateAfterSeconds as number | undefined,
+        retireAfterSeconds: body.retireAfterSeconds as number | undefined,
+      }),
+    )
+  })
 
   api.get('/audit', async (c) => {
     const filter: AuditQuery = {}

@@ -26,7 +26,20 @@ export function operationRoutes(app: Hono<AdminEnv>, base: string): void {
     return c.json(await ops.queryAudit(c.var.admin, filter))
   })
   app.get(`${base}/keys`, async (c) => c.json({ keys: await ops.listKeys(c.var.admin) }))
-  app.post(`${base}/keys/rotate`, async (c) => c.json(await ops.rotateKeys(c.var.admin), 201))
+  app.post(`${base}/keys/rotate`, async (c) => {
+    // The body is optional: no body rotates with the defaults (next key signs in 60 s).
+    const empty = c.req.header('content-type') === undefined || c.req.header('content-length') === '0'
+    const b = empty ? {} : await readBody(c)
+    onlyFields(b, ['activateAfterSeconds', 'retireAfterSeconds'])
+    const options: ops.RotateKeysOptions = {}
+    for (const name of ['activateAfterSeconds', 'retireAfterSeconds'] as const) {
+      const v = b[name]
+      if (v === undefined) continue
+      if (typeof v !== 'number') throw new AdminError('invalid_request', `${name} must be whole seconds`)
+      options[name] = v
+    }
+    return c.json(await ops.rotateKeys(c.var.admin, options), 201)
+  })
   app.get(`${base}/api-keys`, async (c) => c.json({ apiKeys: await c.var.admin.store.idp.apiKeys.list() }))
   app.post(`${base}/api-keys`, async (c) => {
     const b = await readBody(c)

@@ -23,7 +23,9 @@ function operation(path: string, method: string, op: Op): Schema {
     operationId: `${method}${path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
     summary: op.summary,
     ...(params.length + query.length > 0 ? { parameters: [...params, ...query] } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.body) } } } } : {}),
+    ...(op.body
+      ? { requestBody: { required: !op.bodyOptional, content: { 'application/json': { schema: ref(op.body) } } } }
+      : {}),
     responses: {
       [String(ok.status)]: ok.schema
         ? { description: 'OK', content: { 'application/json': { schema: ok.schema } } }

@@ -5,6 +5,8 @@ import { ref, SCHEMAS, type Schema } from './schemas.js'
 export interface Op {
   summary: string
   body?: string
+  /** The body may be left out (its fields all have defaults). */
+  bodyOptional?: boolean
   ok?: { status: number; schema?: Schema }
   query?: string[]
 }
@@ -150,7 +152,10 @@ export const ROUTES: Record<string, Record<string, Op>> = {
   },
   '/keys/rotate': {
     post: {
-      summary: 'Rotate the signing key; the previous one stays published until its tokens expire',
+      summary:
+        'Rotate the signing key: the new key is published at once and signs after activateAfterSeconds (default 60, more than the 30 s JWKS refetch cooldown of verifiers); the previous one signs until then and stays published retireAfterSeconds more. 0 and 0 is the emergency rotation of a compromised key. The body is optional.',
+      body: 'RotateKeys',
+      bodyOptional: true,
       ok: { status: 201, schema: ref('SigningKey') },
     },
   },

@@ -220,8 +220,13 @@ export const SCHEMAS: Record<string, Schema> = {
     kid: str,
     purpose: str,
     alg: str,
-    status: { enum: ['current', 'previous', 'retired'] },
+    status: {
+      enum: ['current', 'next', 'previous', 'retired'],
+      description:
+        'current signs; next is published and signs from activateAt; previous is published, no longer signs; retired is no longer published',
+    },
     createdAt: ms,
+    activateAt: { type: 'integer', description: 'epoch milliseconds from which the key signs' },
     retireAt: nullable(ms),
     publicJwk: { type: 'object' },
   }),
@@ -231,4 +236,20 @@ export const SCHEMAS: Record<string, Schema> = {
     ['apiKey', 'key'],
   ),
   NewApiKey: obj({ name: str }, ['name']),
+  RotateKeys: obj({
+    activateAfterSeconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 2_592_000,
+      default: 60,
+      description: 'seconds the new key is published before it signs',
+    },
+    retireAfterSeconds: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 2_592_000,
+      description:
+        'seconds the previous key stays published after the new one activates (default: the longest token lifetime plus 60)',
+    },
+  }),
 }

@@ -91,9 +91,11 @@ export async function needsAttention(ctx: AdminContext, uses?: ConnectionUse[]):
     )
     if (r !== undefined) out.push({ kind: 'disabled_connection_requested', use, refusals: r.events, lastAt: r.lastAt })
   }
+  // A published next key means the rotation is under way: the old signing key is no longer due.
+  const rotating = keys.some((k) => k.status === 'next')
   for (const key of keys) {
     const ageDays = Math.floor((now - key.createdAt) / 86_400_000)
-    if (key.status === 'current' && ageDays >= KEY_ROTATION_DAYS)
+    if (key.status === 'current' && !rotating && ageDays >= KEY_ROTATION_DAYS)
       out.push({ kind: 'key_due_for_rotation', key, ageDays, maxAgeDays: KEY_ROTATION_DAYS })
   }
   return out

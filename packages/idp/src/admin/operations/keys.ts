@@ -3,19 +3,50 @@ import type { AuditDecision, AuditPage, AuditQuery, IdpApiKey, SigningKeyInfo } 
 import { generateApiKey, hashSecret } from '../../directory/secrets.js'
 import { IDP_KEY_PURPOSE } from '../../provider/holder.js'
 import { type AdminContext, audited } from '../context.js'
-import { found } from '../errors.js'
+import { AdminError, found } from '../errors.js'
 
 /**
- * Rotates the IdP's signing key: new ID tokens and ID-JAGs carry the new `kid`; the previous key stays in the JWKS
- * until every token it signed has expired (`keyRetireAfter`).
+ * How long a new key is published before it signs, by default: verifiers (jose, our AS and MCP middleware) refetch a
+ * JWKS on an unknown `kid` at most once per 30 s cooldown, so 60 s leaves every one of them time to hold the key
+ * before its first token, with margin for clock skew and slow fetches.
  */
-export async function rotateKeys(ctx: AdminContext): Promise<SigningKeyInfo> {
-  const info = await ctx.store.keys.rotate(IDP_KEY_PURPOSE, { retireAfterSeconds: ctx.keyRetireAfter })
+export const KEY_ACTIVATE_AFTER_DEFAULT = 60
+
+/** The longest delay a rotation accepts, for either option: 30 days. */
+export const KEY_ROTATE_MAX_SECONDS = 86_400 * 30
+
+/** The timing of a rotation; each is whole seconds from 0 to {@link KEY_ROTATE_MAX_SECONDS}. */
+export interface RotateKeysOptions {
+  /** How long the new key is published before it signs (default {@link KEY_ACTIVATE_AFTER_DEFAULT}). */
+  activateAfterSeconds?: number
+  /** How long the outgoing key stays published after the new one activates (default `keyRetireAfter`). */
+  retireAfterSeconds?: number
+}
+
+function seconds(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 0 || value > KEY_ROTATE_MAX_SECONDS) {
+    throw new AdminError('invalid_request', `${name} must be whole seconds from 0 to ${KEY_ROTATE_MAX_SECONDS}`)
+  }
+  return value
+}
+
+/**
+ * Rotates the IdP's signing key: the new key is published at once and signs new ID tokens and ID-JAGs from
+ * `activateAfterSeconds`; the previous key signs until then and stays in the JWKS `retireAfterSeconds` more, until
+ * every token it signed has expired. `{ activateAfterSeconds: 0, retireAfterSeconds: 0 }` is the emergency rotation of
+ * a compromised key: it switches and drops every earlier key at once, and verifiers that fetched the JWKS within their
+ * refetch cooldown refuse the new tokens until it passes.
+ */
+export async function rotateKeys(ctx: AdminContext, options: RotateKeysOptions = {}): Promise<SigningKeyInfo> {
+  const activateAfterSeconds = seconds('activateAfterSeconds', options.activateAfterSeconds, KEY_ACTIVATE_AFTER_DEFAULT)
+  const retireAfterSeconds = seconds('retireAfterSeconds', options.retireAfterSeconds, ctx.keyRetireAfter)
+  const info = await ctx.store.keys.rotate(IDP_KEY_PURPOSE, { activateAfterSeconds, retireAfterSeconds })
   await ctx.store.audit.append({
     actor: ctx.actor,
     action: 'admin.keys.rotate',
     decision: 'change',
-    data: { kid: info.kid, retireAfterSeconds: ctx.keyRetireAfter },
+    data: { kid: info.kid, activateAt: info.activateAt, activateAfterSeconds, retireAfterSeconds },
   })
   await ctx.onKeysRotated?.()
   return info

@@ -1,21 +1,40 @@
 import { AUDIT_DECISIONS, type AuditDecision } from '@openxaa/store'
 import { operations as ops } from '../../admin/administration.js'
+import { KEY_ACTIVATE_AFTER_DEFAULT, KEY_ROTATE_MAX_SECONDS } from '../../admin/operations/keys.js'
 import { UsageError } from '../io.js'
 import { type Command, json, time } from './command.js'
+
+/** `--activate-after` / `--retire-after`: whole seconds from 0 to 30 days, or the default when left out. */
+function rotateSeconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(n) || n > KEY_ROTATE_MAX_SECONDS) {
+    throw new UsageError(`--${flag} must be whole seconds from 0 to ${KEY_ROTATE_MAX_SECONDS}`)
+  }
+  return n
+}
 
 /** Signing keys, audit and API keys. */
 export const OPERATIONS_COMMANDS: Record<string, Command> = {
   'keys rotate': {
-    usage: 'keys rotate [--retire-after <seconds>]',
+    usage: 'keys rotate [--activate-after <seconds>] [--retire-after <seconds>]',
     description:
-      'Rotate the IdP signing key; the previous key stays published for --retire-after seconds (default 3660). Running servers notice within their key-check interval.',
-    options: { 'retire-after': { type: 'string' } },
+      'Rotate the IdP signing key. The new key is published at once and signs after --activate-after seconds (default 60: verifiers refetch a JWKS on an unknown kid at most every 30 s, so they all hold the key before its first token); the previous key signs until then and stays published --retire-after seconds more (default 3660). --activate-after 0 --retire-after 0 is the emergency rotation of a compromised key: it switches and drops the old key at once, and verifiers that fetched the JWKS in the last 30 s refuse new tokens until their cooldown passes. Running servers notice within their key-check interval.',
+    options: { 'activate-after': { type: 'string' }, 'retire-after': { type: 'string' } },
     positionals: 0,
     async run(ctx, v, _a, io) {
-      const retire = v['retire-after'] === undefined ? ctx.keyRetireAfter : Number(v['retire-after'])
-      if (!Number.isSafeInteger(retire) || retire < 0) throw new UsageError('--retire-after must be whole seconds')
-      const info = await ops.rotateKeys({ ...ctx, keyRetireAfter: retire })
-      io.out(`new signing key ${info.kid} (${info.alg}); the previous one stays published for ${retire} s`)
+      const activate = rotateSeconds(
+        'activate-after',
+        v['activate-after'] as string | undefined,
+        KEY_ACTIVATE_AFTER_DEFAULT,
+      )
+      const retire = rotateSeconds('retire-after', v['retire-after'] as string | undefined, ctx.keyRetireAfter)
+      const info = await ops.rotateKeys(ctx, { activateAfterSeconds: activate, retireAfterSeconds: retire })
+      io.out(
+        info.status === 'current'
+          ? `new signing key ${info.kid} (${info.alg}) signs now; the previous one stays published for ${retire} s`
+          : `new signing key ${info.kid} (${info.alg}) is published and signs from ${new Date(info.activateAt).toISOString()} (in ${activate} s); the previous one signs until then and stays published ${retire} s more`,
+      )
     },
   },
   'audit list': {
@@ -95,15 +114,17 @@ export const OPERATIONS_COMMANDS: Record<string, Command> = {
   },
   'keys list': {
     usage: 'keys list [--json]',
-    description: 'The signing keys, newest first: current (signs), previous (still published until its retire time).',
+    description:
+      'The signing keys, newest first: next (published, signs from its activation time), current (signs), previous (still published until its retire time).',
     options: { json: { type: 'boolean' } },
     positionals: 0,
     async run(ctx, v, _a, io) {
       const keys = await ops.listKeys(ctx)
       if (v.json) return json(io, { keys })
       for (const k of keys) {
+        const from = k.status === 'next' ? `  from ${new Date(k.activateAt).toISOString()}` : ''
         const retire = k.retireAt === null ? '' : `  until ${new Date(k.retireAt).toISOString()}`
-        io.out(`${k.kid}  ${k.alg}  ${k.status}${retire}`)
+        io.out(`${k.kid}  ${k.alg}  ${k.status}${from}${retire}`)
       }
     },
   },
