@@ -83,6 +83,31 @@ function fromRow(context: RepositoryContext, row: Selectable<AuditEventTable>): 
   return event
 }
 
+/**
+ * The event as stored, from the row just inserted and its id: reading the row back (`returning *`) cost a wide row's
+ * transfer and parsing on every issuance, for values this process already holds.
+ */
+function insertedEvent(row: Insertable<AuditEventTable>, id: number): AuditEvent {
+  const event: AuditEvent = {
+    id,
+    at: Number(row.at),
+    actor: { type: row.actor_type, id: row.actor_id },
+    action: row.action,
+    decision: row.decision as AuditDecision,
+    redacted: Number(row.redacted ?? 0),
+  }
+  for (const name of TEXTS) {
+    const value = row[name]
+    if (value !== null && value !== undefined) event[name] = value
+  }
+  for (const [name, column] of IDENTIFIERS) {
+    const value = row[column]
+    if (value !== null && value !== undefined) event[name] = value
+  }
+  if (row.data !== null && row.data !== undefined) event.data = JSON.parse(row.data as string)
+  return event
+}
+
 function encodeCursor(event: AuditEvent): string {
   return Buffer.from(JSON.stringify([event.at, event.id])).toString('base64url')
 }
@@ -105,7 +130,7 @@ export function createAuditLog(context: RepositoryContext): AuditLog {
   const { db, clock } = context
   // The servers append events of a handful of shapes (which optional columns are set): one compiled INSERT per
   // shape, up to a bound; any further shape is built as before.
-  const inserts = new Map<string, PreparedQuery<Selectable<AuditEventTable>>>()
+  const inserts = new Map<string, PreparedQuery<{ id: number | string | bigint }>>()
   const insert = async (row: Insertable<AuditEventTable>) => {
     const columns = Object.keys(row) as (keyof Insertable<AuditEventTable>)[]
     const shape = columns.join(',')
@@ -115,19 +140,20 @@ export function createAuditLog(context: RepositoryContext): AuditLog {
         db
           .insertInto('audit_event')
           .values(Object.fromEntries(columns.map((c, i) => [c, slots[i]])) as Insertable<AuditEventTable>)
-          .returningAll(),
+          .returning('id'),
       )
       inserts.set(shape, query)
     }
-    if (query === undefined) return db.insertInto('audit_event').values(row).returningAll().executeTakeFirstOrThrow()
+    if (query === undefined) return db.insertInto('audit_event').values(row).returning('id').executeTakeFirstOrThrow()
     const stored = (await query(...columns.map((c) => row[c])))[0]
     if (stored === undefined) throw new Error('audit insert returned no row')
     return stored
   }
   return {
     async append(event) {
-      const stored = await insert(toRow(event, nowMs(clock)))
-      return fromRow(context, stored)
+      const row = toRow(event, nowMs(clock))
+      const { id } = await insert(row)
+      return insertedEvent(row, Number(id))
     },
 
     async query(filter = {}) {
