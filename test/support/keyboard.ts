@@ -17,6 +17,12 @@ export function focused(page: Page): Promise<Focused | null> {
 /** Every element focus stopped on, in order, with the key that moved it there (for failure messages). */
 export type FocusTrail = string[]
 
+/** The accessible name, `#id` for an id, or a pattern over either. */
+function matches(f: Focused, target: string | RegExp): boolean {
+  if (typeof target !== 'string') return target.test(f.name) || target.test(`#${f.id}`)
+  return target.startsWith('#') ? `#${f.id}` === target : f.name === target
+}
+
 function describe(f: Focused | null): string {
   return f ? `${f.tag}${f.id ? `#${f.id}` : ''} "${f.name}"` : '(nothing)'
 }
@@ -40,15 +46,31 @@ export async function tabTo(
     if (!f) continue
     if (!f.visible) throw new Error(`focus is not visible on ${describe(f)}; trail: ${trail.join(' → ')}`)
     if (f.isControl && !f.labelled) throw new Error(`form control without a label: ${describe(f)}`)
-    const hit =
-      typeof target === 'string'
-        ? target.startsWith('#')
-          ? `#${f.id}` === target
-          : f.name === target
-        : target.test(f.name) || target.test(`#${f.id}`)
-    if (hit) return f
+    if (matches(f, target)) return f
   }
   throw new Error(`${String(target)} not reached in ${max} ${key} presses; trail: ${trail.join(' → ')}`)
+}
+
+/**
+ * Presses `key` once per entry of `expected` and checks, after each press, that focus is on that element (its
+ * accessible name, or `#id`), visibly, and labelled if it is a form control: the tab order, step by step.
+ */
+export async function expectTabOrder(
+  page: Page,
+  expected: (string | RegExp)[],
+  key: 'Tab' | 'Shift+Tab' = 'Tab',
+): Promise<void> {
+  const trail: string[] = []
+  for (const want of expected) {
+    await page.keyboard.press(key)
+    const f = await focused(page)
+    trail.push(describe(f))
+    if (!f || !matches(f, want)) {
+      throw new Error(`${key} ${trail.length}: expected ${String(want)}, focus went ${trail.join(' → ')}`)
+    }
+    if (!f.visible) throw new Error(`focus is not visible on ${describe(f)}`)
+    if (f.isControl && !f.labelled) throw new Error(`form control without a label: ${describe(f)}`)
+  }
 }
 
 /** Presses a key that navigates (Enter on a link or a submit button) and waits for the new page. */

@@ -6,7 +6,14 @@ import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { describeWithChromium, launchChromium, newPage } from '../../../../test/support/chromium.js'
-import { auditPage, chooseOption, focused, pressAndWait, tabTo } from '../../../../test/support/keyboard.js'
+import {
+  auditPage,
+  chooseOption,
+  expectTabOrder,
+  focused,
+  pressAndWait,
+  tabTo,
+} from '../../../../test/support/keyboard.js'
 import { postForm, type RunningAs, startAs, tempDatabase } from '../support/as.js'
 import { startTestIdp, type TestIdp } from '../support/idp.js'
 
@@ -73,8 +80,9 @@ describeWithChromium('resource AS console by keyboard', () => {
     await page.goto(url(''))
     expect(path()).toBe('/console/sign-in')
     await audit()
-    await typeInto('apiKey', 'Admin API key', apiKey)
-    await tabTo(page, 'Sign in')
+    await expectTabOrder(page, ['Skip to main content', /^OpenXAA resource AS console/, '#apiKey'])
+    await page.keyboard.type(apiKey)
+    await expectTabOrder(page, ['Sign in'])
     await pressAndWait(page)
     expect(path()).toBe('/console')
     await audit()
