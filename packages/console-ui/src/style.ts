@@ -22,7 +22,7 @@ export interface ConsoleBrand {
 export function consoleStyle(b: ConsoleBrand, extra = ''): string {
   return `
 :root{--bg:#f4f6f9;--card:#fff;--text:#1b2130;--muted:#5b6476;--line:#dde2ea;--brand:${b.brand};--brand-dark:${b.brandDark};
---danger:#b42318;--ok:#157347;--warn:#9a6700;--nav:${b.nav};--focus:#f59e0b}
+--danger:#b42318;--ok:#157347;--warn:#9a6700;--nav:${b.nav};--focus:#b45309}
 *{box-sizing:border-box}
 html{font-size:15px}
 body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--text)}
