@@ -9,6 +9,8 @@ export interface Focused {
   labelled: boolean
   /** An input, select or textarea. */
   isControl: boolean
+  /** Contrast of the outline's colour with the first opaque background behind the element (null: no outline). */
+  ringContrast: number | null
   /** `:focus-visible` matches and the element draws a non-empty outline or box-shadow. */
   visible: boolean
 }

@@ -21,9 +21,26 @@ export function readFocus() {
   const style = getComputedStyle(el)
   const outline = style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0
   const shadow = style.boxShadow !== 'none' && style.boxShadow !== ''
+  // The focus ring is drawn outside the element (outline-offset), over its surroundings: its colour against the
+  // first opaque background behind it must reach the 3:1 of WCAG 1.4.11 (non-text contrast).
+  const rgba = (c) => (c.match(/[\d.]+/g) ?? []).map(Number)
+  let bg = [255, 255, 255]
+  for (let up = el.parentElement; up; up = up.parentElement) {
+    const c = rgba(getComputedStyle(up).backgroundColor)
+    if (c.length >= 3 && (c[3] === undefined || c[3] > 0)) {
+      bg = c
+      break
+    }
+  }
+  const luminance = ([r, g, b]) => {
+    const lin = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+  }
+  const [hi, lo] = [luminance(rgba(style.outlineColor)), luminance(bg)].sort((x, y) => y - x)
   return {
     tag: el.tagName.toLowerCase(),
     id: el.id,
+    ringContrast: outline ? Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100 : null,
     type: el.getAttribute('type') ?? '',
     name: byIds || ariaLabel || forLabel || text(isControl ? '' : el.textContent) || text(el.getAttribute('value')),
     labelled: Boolean(byIds || ariaLabel || forLabel),

@@ -23,6 +23,14 @@ function matches(f: Focused, target: string | RegExp): boolean {
   return target.startsWith('#') ? `#${f.id}` === target : f.name === target
 }
 
+/** Throws unless focus is drawn (WCAG 2.4.7), with a ring of 3:1 against its surroundings (1.4.11). */
+function expectVisibleFocus(f: Focused, trail: string[]): void {
+  if (!f.visible) throw new Error(`focus is not visible on ${describe(f)}; trail: ${trail.join(' → ')}`)
+  if (f.ringContrast !== null && f.ringContrast < 3) {
+    throw new Error(`the focus ring on ${describe(f)} has a contrast of ${f.ringContrast}:1, under 3:1`)
+  }
+}
+
 function describe(f: Focused | null): string {
   return f ? `${f.tag}${f.id ? `#${f.id}` : ''} "${f.name}"` : '(nothing)'
 }
@@ -44,7 +52,7 @@ export async function tabTo(
     const f = await focused(page)
     trail.push(describe(f))
     if (!f) continue
-    if (!f.visible) throw new Error(`focus is not visible on ${describe(f)}; trail: ${trail.join(' → ')}`)
+    expectVisibleFocus(f, trail)
     if (f.isControl && !f.labelled) throw new Error(`form control without a label: ${describe(f)}`)
     if (matches(f, target)) return f
   }
@@ -68,7 +76,7 @@ export async function expectTabOrder(
     if (!f || !matches(f, want)) {
       throw new Error(`${key} ${trail.length}: expected ${String(want)}, focus went ${trail.join(' → ')}`)
     }
-    if (!f.visible) throw new Error(`focus is not visible on ${describe(f)}`)
+    expectVisibleFocus(f, trail)
     if (f.isControl && !f.labelled) throw new Error(`form control without a label: ${describe(f)}`)
   }
 }
