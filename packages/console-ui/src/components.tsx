@@ -130,9 +130,17 @@ export function Checkboxes(props: {
       <legend>{props.legend}</legend>
       {props.help && <p class="help">{props.help}</p>}
       {props.options.length === 0 && <p class="empty">None available.</p>}
-      {props.options.map((o) => (
-        <label class="check">
-          <input type="checkbox" name={props.name} value={o.value} checked={props.checked.includes(o.value)} />
+      {props.options.map((o, i) => (
+        // An explicit for/id pair, not only the wrapping label: the label stays tied to its box however the markup
+        // around it changes, and every console control is named the same way.
+        <label class="check" for={`${props.name}-${i}`}>
+          <input
+            id={`${props.name}-${i}`}
+            type="checkbox"
+            name={props.name}
+            value={o.value}
+            checked={props.checked.includes(o.value)}
+          />
           <span>
             {o.label}
             {o.hint && <span class="help">{o.hint}</span>}

@@ -22,7 +22,7 @@ export interface ConsoleBrand {
 export function consoleStyle(b: ConsoleBrand, extra = ''): string {
   return `
 :root{--bg:#f4f6f9;--card:#fff;--text:#1b2130;--muted:#5b6476;--line:#dde2ea;--brand:${b.brand};--brand-dark:${b.brandDark};
---danger:#b42318;--ok:#157347;--warn:#9a6700;--nav:${b.nav};--focus:#f59e0b}
+--danger:#b42318;--ok:#157347;--warn:#9a6700;--nav:${b.nav};--focus:#b45309}
 *{box-sizing:border-box}
 html{font-size:15px}
 body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--text)}
@@ -60,6 +60,8 @@ td.num,th.num{text-align:right}
 tbody tr:hover{background:#fafbfd}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88em;overflow-wrap:break-word}
 .muted{color:var(--muted)}.small{font-size:.85rem}
+/* Identifiers of any length in a table cell (issuers, URIs, details): may break anywhere so the table fits. */
+.break,.break code{overflow-wrap:anywhere}
 .badge{display:inline-block;padding:.05rem .55rem;border-radius:999px;font-size:.78rem;font-weight:600;border:1px solid transparent;white-space:nowrap}
 .badge-ok{background:#e3f4ea;color:var(--ok)}.badge-off{background:#eceef2;color:#4a5263}
 .badge-deny{background:#fde8e7;color:var(--danger)}.badge-change{background:${b.changeBadge};color:var(--brand-dark)}
@@ -104,6 +106,12 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 .signin h1{margin-top:0}.signin .btn{width:100%;padding:.6rem}
 .signin input{max-width:none}
 .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+/* A 1024-wide laptop: tables fit beside the navigation instead of hiding their last columns (a refusal's reason,
+the actions) in a scroller; long URLs and ids break anywhere there, but not on wider screens where they fit. */
+@media (max-width:1100px){
+main{padding:1.25rem 1.25rem 3rem}th,td{padding:.5rem .4rem}
+td code,td .mono,td .help{overflow-wrap:anywhere}
+}
 @media (max-width:900px){
 .shell{grid-template-columns:1fr}
 .sidenav{border-right:0;border-bottom:1px solid var(--line);padding:.5rem}

@@ -1,5 +1,9 @@
 /** @jsxImportSource hono/jsx */
-/** Audit events of the resource AS as a table: every redemption and refusal with its reason code, rule and detail. */
+/**
+ * Audit events of the resource AS as a table: every redemption and refusal with its reason code, rule and detail.
+ * Issuers, resources and details are identifiers of any length: they may break anywhere (`break`), so that the
+ * reason code, the column that matters, stays in view on a laptop screen instead of behind a scroller.
+ */
 
 import { Badge, Time } from '@openxaa/console-ui'
 import type { AuditEvent } from '@openxaa/store'
@@ -50,17 +54,17 @@ export function AuditTable({ events, caption, empty }: { events: AuditEvent[]; c
                 {e.organization ?? '—'}
                 <span class="help">{e.clientId ?? (e.actor.type === 'admin' ? `admin key ${e.actor.id}` : '')}</span>
               </td>
-              <td class="small">
+              <td class="small break">
                 {e.issuer ?? '—'}
                 {e.subject && <span class="help">sub {e.subject}</span>}
               </td>
-              <td class="small">{e.resource ? <code>{e.resource}</code> : '—'}</td>
+              <td class="small break">{e.resource ? <code>{e.resource}</code> : '—'}</td>
               <td>
                 {e.reason ? (
                   <span>
                     <code>{e.reason}</code>
                     {e.rule && <span class="help">rule {e.rule}</span>}
-                    {e.detail && <span class="help">{e.detail}</span>}
+                    {e.detail && <span class="help break">{e.detail}</span>}
                   </span>
                 ) : (
                   <span class="muted">

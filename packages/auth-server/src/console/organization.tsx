@@ -143,9 +143,9 @@ export function organizationPageRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps)
               <fieldset>
                 <legend>Clients that may present its ID-JAGs</legend>
                 <p class="help">None checked: any registered client.</p>
-                {clients.map((x) => (
-                  <label class="check">
-                    <input type="checkbox" name="clients" value={x.clientId} />
+                {clients.map((x, i) => (
+                  <label class="check" for={`clients-${i}`}>
+                    <input id={`clients-${i}`} type="checkbox" name="clients" value={x.clientId} />
                     <span>
                       {x.name ?? x.clientId} <code>{x.clientId}</code>
                     </span>

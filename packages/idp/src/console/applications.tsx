@@ -94,8 +94,8 @@ export function applicationRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): voi
                 required
                 help="The aud of its ID-JAGs, e.g. https://as.chat.example"
               />
-              <label class="check">
-                <input type="checkbox" name="includeEmail" value="yes" />
+              <label class="check" for="includeEmail">
+                <input id="includeEmail" type="checkbox" name="includeEmail" value="yes" />
                 <span>Put the user's verified email in its ID-JAGs</span>
               </label>
               <button class="btn" type="submit">

@@ -178,16 +178,16 @@ export function clientRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
               </div>
               <fieldset>
                 <legend>Options</legend>
-                <label class="check">
-                  <input type="checkbox" name="xaa" value="yes" checked />
+                <label class="check" for="xaa">
+                  <input id="xaa" type="checkbox" name="xaa" value="yes" checked />
                   <span>Cross-app access: may exchange sign-ins for ID-JAGs (token exchange)</span>
                 </label>
-                <label class="check">
-                  <input type="checkbox" name="device" value="yes" />
+                <label class="check" for="device">
+                  <input id="device" type="checkbox" name="device" value="yes" />
                   <span>Device authorization grant (command-line clients)</span>
                 </label>
-                <label class="check">
-                  <input type="checkbox" name="firstParty" value="yes" />
+                <label class="check" for="firstParty">
+                  <input id="firstParty" type="checkbox" name="firstParty" value="yes" />
                   <span>First-party or admin-approved: no consent screen at sign-in</span>
                 </label>
               </fieldset>

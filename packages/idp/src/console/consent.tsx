@@ -94,8 +94,8 @@ export function consentPage(
               <input type="hidden" name={name} value={value} />
             ))}
             <input type="hidden" name="consent" value="yes" />
-            <label class="check">
-              <input type="checkbox" name="confirm" value="yes" required />
+            <label class="check" for="confirm">
+              <input id="confirm" type="checkbox" name="confirm" value="yes" required />
               <span>
                 I, {user.name ?? user.username}, grant this consent on behalf of the organization <strong>{org}</strong>
                 . It is recorded with my name and the time.

@@ -84,8 +84,8 @@ export function userRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
               <Field id="username" label="Username" required autocomplete="off" />
               <Field id="name" label="Full name" />
               <Field id="email" label="Email" type="email" />
-              <label class="check">
-                <input type="checkbox" name="emailVerified" value="yes" />
+              <label class="check" for="emailVerified">
+                <input id="emailVerified" type="checkbox" name="emailVerified" value="yes" />
                 <span>The email address is verified</span>
               </label>
               <Field
@@ -95,8 +95,8 @@ export function userRoutes(app: Hono<ConsoleEnv>, deps: ConsoleDeps): void {
                 autocomplete="new-password"
                 help="At least 12 characters. Leave empty for a user who signs in elsewhere."
               />
-              <label class="check">
-                <input type="checkbox" name="admin" value="yes" />
+              <label class="check" for="admin">
+                <input id="admin" type="checkbox" name="admin" value="yes" />
                 <span>Administrator (may use this console)</span>
               </label>
               <button class="btn" type="submit">
