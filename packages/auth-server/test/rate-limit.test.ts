@@ -3,14 +3,14 @@
 // (the limiter fails open: requests are still answered, never with a 500).
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { buildBasicAuthorization, GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { freePort } from '../../../test/support/child-process.js'
+import { REDIS_URL, redisUp } from '../../../test/support/redis.js'
 import { type RunningAs, startAs } from './support/as.js'
 import { AGENT, AGENT_B, startWorld, type World } from './support/world.js'
 
-const REDIS_URL = process.env.OPENXAA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const POSTGRES_URL = process.env.OPENXAA_TEST_POSTGRES_URL
 
 /** POSTs a token request from a given loopback address (all of 127/8 is loopback on Linux). */
@@ -57,14 +57,6 @@ const redeemFrom = (from: string, as: RunningAs, w: World, client = AGENT) =>
 function alignClocks(...replicas: RunningAs[]): void {
   const offset = 60_000 - (Date.now() % 60_000) + 1000
   for (const r of replicas) r.clock.offsetMs = offset
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
 }
 
 describe('per client and per address (one instance)', () => {
@@ -151,20 +143,6 @@ describe('behind a proxy (X-Forwarded-For)', () => {
   })
 })
 
-async function redisUp(): Promise<boolean> {
-  const { Redis } = await import('ioredis')
-  const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 })
-  r.on('error', () => {})
-  try {
-    await r.connect()
-    return (await r.ping()) === 'PONG'
-  } catch {
-    return false
-  } finally {
-    r.disconnect()
-  }
-}
-
 describe.skipIf(!(await redisUp()))('two replicas sharing one Redis', () => {
   const prefix = `oxtest:${randomBytes(4).toString('hex')}:`
   let w: World
@@ -203,7 +181,7 @@ describe.skipIf(!(await redisUp()))('two replicas sharing one Redis', () => {
 
 describe('Redis down', () => {
   test('requests are still answered (fail open): no 429, no 500, the failure is counted', async () => {
-    const url = `redis://127.0.0.1:${await closedPort()}`
+    const url = `redis://127.0.0.1:${await freePort()}`
     const w = await startWorld({ rateLimitPerMinute: 1, rateLimitRedis: { url, timeout: 200 } })
     try {
       const statuses: number[] = []

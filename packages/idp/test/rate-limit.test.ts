@@ -4,7 +4,6 @@
 // sharing one limit through Redis and through PostgreSQL, and Redis going away (fail open: still served, no 500).
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import {
   buildBasicAuthorization,
   GRANT_TYPE_TOKEN_EXCHANGE,
@@ -14,9 +13,10 @@ import {
 } from '@openxaa/protocol'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { freePort } from '../../../test/support/child-process.js'
+import { REDIS_URL, redisUp } from '../../../test/support/redis.js'
 import { CHAT_ISSUER, CHAT_MCP, type Harness, type SeededClient, signIn, startHarness } from './support/harness.js'
 
-const REDIS_URL = process.env.OPENXAA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const POSTGRES_URL = process.env.OPENXAA_TEST_POSTGRES_URL
 
 type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }
@@ -88,14 +88,6 @@ function exchangeFrom(
 /** Moves the IdP clock a second into a minute window (forward only: oidc-provider stamps with the real clock). */
 function alignClock(h: Harness): void {
   h.clock.offset = 60_000 - (Date.now() % 60_000) + 1000
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
 }
 
 async function rateLimitAudit(h: Harness) {
@@ -192,20 +184,6 @@ describe('bodies the per-address limit reads before handing the request on', () 
   })
 })
 
-async function redisUp(): Promise<boolean> {
-  const { Redis } = await import('ioredis')
-  const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0 })
-  r.on('error', () => {})
-  try {
-    await r.connect()
-    return (await r.ping()) === 'PONG'
-  } catch {
-    return false
-  } finally {
-    r.disconnect()
-  }
-}
-
 /** The main instance and a replica, each exchanging tokens signed in at itself, against one per-client limit. */
 async function oneLimitAcrossReplicas(h: Harness): Promise<number[]> {
   const replica = await h.replica()
@@ -275,7 +253,7 @@ describe.skipIf(!POSTGRES_URL)('two replicas sharing one PostgreSQL (OPENXAA_TES
 
 describe('Redis down', () => {
   test('token exchanges are still served on both paths (fail open), no 500, the failure is counted', async () => {
-    const url = `redis://127.0.0.1:${await closedPort()}`
+    const url = `redis://127.0.0.1:${await freePort()}`
     const h = await startHarness({ rateLimitPerMinute: 1, rateLimitPerClientPerMinute: 1, rateLimitRedis: { url } })
     try {
       const set = await signIn(h, h.clients.agent)

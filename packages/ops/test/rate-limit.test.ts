@@ -1,8 +1,9 @@
 // The shared limiter: memory, Redis (one limit for two instances; fail open when Redis is down), options, addresses.
 
 import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:net'
 import { afterAll, describe, expect, test } from 'vitest'
+import { freePort } from '../../../test/support/child-process.js'
+import { REDIS_URL } from '../../../test/support/redis.js'
 import {
   applyConfigFile,
   clientAddress,
@@ -15,7 +16,6 @@ import {
   redisRateLimitCounter,
 } from '../src/index.js'
 
-const REDIS_URL = process.env.OPENXAA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const quiet = { warn() {} }
 
 async function redisRuns(): Promise<boolean> {
@@ -31,15 +31,6 @@ async function redisRuns(): Promise<boolean> {
   }
 }
 const hasRedis = await redisRuns()
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 describe('memory counter', () => {
   test('counts per key in fixed windows and starts again in the next window', async () => {
@@ -171,7 +162,7 @@ describe('Redis down', () => {
       service: 'as',
       limits: parseRateLimitOptions({
         rateLimitPerMinute: 1,
-        rateLimitRedis: { url: `redis://127.0.0.1:${await closedPort()}`, timeout: 200 },
+        rateLimitRedis: { url: `redis://127.0.0.1:${await freePort()}`, timeout: 200 },
       }),
       now: Date.now,
       metrics,
