@@ -1,60 +1,29 @@
-// The resource AS console in real Chromium (Debian's /usr/bin/chromium through playwright-core): sign in with an
-// admin API key; create an organization, a resource, a client (secret shown once) and an issuer trust; verify the
-// issuer's metadata and enable the trust; a client redeems an ID-JAG over HTTP; disable the trust in the console;
-// the next redemption is refused and the refusal is on the audit page. Also CSRF, CSP, a revoked key ending the
-// session. Screenshots: docs/screenshots/as-*.png (with OPENXAA_UPDATE_SCREENSHOTS=1).
-import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
-import type { Browser, Page, Response } from 'playwright-core'
+import type { Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { describeWithChromium, launchChromium, newPage, screenshot } from '../../../../test/support/chromium.js'
+import { describeWithChromium, screenshot } from '../../../../test/support/chromium.js'
 import { CONSOLE_CSP } from '../../src/console/index.js'
-import { postForm, type RunningAs, readJson, startAs, tempDatabase } from '../support/as.js'
-import { startTestIdp, type TestIdp } from '../support/idp.js'
-
-const RESOURCE = 'https://mcp.chat.example'
+import { type RunningAs, readJson } from '../support/as.js'
+import type { TestIdp } from '../support/idp.js'
+import { type ConsoleWorld, RESOURCE, startConsoleWorld } from './world.js'
 
 describeWithChromium('resource AS console in Chromium', () => {
-  const db = tempDatabase()
+  let w: ConsoleWorld
   let as: RunningAs
   let idp: TestIdp
-  let browser: Browser
   let page: Page
   let apiKey = ''
   let apiKeyId = ''
   let clientSecret = ''
 
   beforeAll(async () => {
-    as = await startAs(db.url, db.dir)
-    idp = await startTestIdp({
-      aud: as.issuer,
-      client_id: 'chat-agent',
-      resource: RESOURCE,
-      scope: 'chat.read',
-      tenant: 'acme',
-    })
-    const created = await as.store.authServer.apiKeys.create('console')
-    apiKey = created.key
-    apiKeyId = created.apiKey.id
-    browser = await launchChromium()
-    page = await newPage(browser)
+    w = await startConsoleWorld()
+    ;({ as, idp, page, apiKey, apiKeyId } = w)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await idp?.close()
-    await as?.close()
-    db.dispose()
-  })
+  afterAll(() => w?.close())
 
-  const url = (path: string) => `${as.issuer}/console${path}`
+  const url = (path: string) => w.url(path)
   const flash = () => page.locator('#flash').textContent()
-  const redeem = async () =>
-    postForm(
-      as.tokenUrl,
-      { grant_type: GRANT_TYPE_JWT_BEARER, assertion: await idp.mint({}), resource: RESOURCE },
-      {
-        basic: ['chat-agent', clientSecret],
-      },
-    )
+  const redeem = () => w.redeem(clientSecret)
 
   function expectStrict(response: Response | null) {
     expect(response?.headers()['content-security-policy']).toBe(CONSOLE_CSP)

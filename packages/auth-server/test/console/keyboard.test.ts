@@ -1,11 +1,6 @@
-// The resource AS console by keyboard alone, in real Chromium: sign in with an admin API key, create an organization,
-// a resource and a client, add an issuer trust, verify its metadata and enable it, moving only with Tab, Shift+Tab,
-// arrows, Space, Enter and typing. After every Tab `tabTo` checks that focus is visible and that a form control is
-// labelled; every page on the way (the ones the browser tests visit) gets the page audit at 1280 and 1024 wide.
-import { GRANT_TYPE_JWT_BEARER } from '@openxaa/protocol'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { describeWithChromium, launchChromium, newPage } from '../../../../test/support/chromium.js'
+import { describeWithChromium } from '../../../../test/support/chromium.js'
 import {
   auditPage,
   chooseOption,
@@ -14,50 +9,29 @@ import {
   pressAndWait,
   tabTo,
 } from '../../../../test/support/keyboard.js'
-import { postForm, type RunningAs, startAs, tempDatabase } from '../support/as.js'
-import { startTestIdp, type TestIdp } from '../support/idp.js'
-
-const RESOURCE = 'https://mcp.chat.example'
+import type { RunningAs } from '../support/as.js'
+import type { TestIdp } from '../support/idp.js'
+import { type ConsoleWorld, RESOURCE, startConsoleWorld } from './world.js'
 
 describeWithChromium('resource AS console by keyboard', () => {
-  const db = tempDatabase()
+  let w: ConsoleWorld
   let as: RunningAs
   let idp: TestIdp
-  let browser: Browser
   let page: Page
   let apiKey = ''
   let clientSecret = ''
   const audited: string[] = []
 
   beforeAll(async () => {
-    as = await startAs(db.url, db.dir)
-    idp = await startTestIdp({
-      aud: as.issuer,
-      client_id: 'chat-agent',
-      resource: RESOURCE,
-      scope: 'chat.read',
-      tenant: 'acme',
-    })
-    apiKey = (await as.store.authServer.apiKeys.create('console')).key
-    browser = await launchChromium()
-    page = await newPage(browser)
+    w = await startConsoleWorld()
+    ;({ as, idp, page, apiKey } = w)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await idp?.close()
-    await as?.close()
-    db.dispose()
-  })
+  afterAll(() => w?.close())
 
-  const url = (path: string) => `${as.issuer}/console${path}`
+  const url = (path: string) => w.url(path)
   const path = () => new URL(page.url()).pathname
   const flash = () => page.locator('#flash').textContent()
-  const redeem = async () =>
-    postForm(
-      as.tokenUrl,
-      { grant_type: GRANT_TYPE_JWT_BEARER, assertion: await idp.mint({}), resource: RESOURCE },
-      { basic: ['chat-agent', clientSecret] },
-    )
+  const redeem = () => w.redeem(clientSecret)
   async function audit() {
     audited.push(path())
     expect(await auditPage(page), path()).toEqual([])
