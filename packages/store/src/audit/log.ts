@@ -68,26 +68,15 @@ export function toRow(event: AuditEventInput, now: number): Insertable<AuditEven
   return row
 }
 
-function fromRow(context: RepositoryContext, row: Selectable<AuditEventTable>): AuditEvent {
-  const event: AuditEvent = {
-    id: Number(row.id),
-    at: Number(row.at),
-    actor: { type: row.actor_type, id: row.actor_id },
-    action: row.action,
-    decision: row.decision as AuditDecision,
-    redacted: Number(row.redacted),
-  }
-  for (const name of TEXTS) if (row[name] !== null) event[name] = row[name]
-  for (const [name, column] of IDENTIFIERS) if (row[column] !== null) event[name] = row[column]
-  if (row.data !== null) event.data = fromJson(context.dialect, row.data)
-  return event
-}
-
 /**
- * The event as stored, from the row just inserted and its id: reading the row back (`returning *`) cost a wide row's
- * transfer and parsing on every issuance, for values this process already holds.
+ * An event from its row: one read back (`fromRow`, `data` as the driver hands it back) or one just inserted
+ * (`insertedEvent`, `data` still the JSON text written, absent columns undefined rather than null).
  */
-function insertedEvent(row: Insertable<AuditEventTable>, id: number): AuditEvent {
+function toEvent(
+  row: Omit<Insertable<AuditEventTable>, 'data'> & { data?: unknown },
+  id: number,
+  data: () => AuditEvent['data'],
+): AuditEvent {
   const event: AuditEvent = {
     id,
     at: Number(row.at),
@@ -104,8 +93,20 @@ function insertedEvent(row: Insertable<AuditEventTable>, id: number): AuditEvent
     const value = row[column]
     if (value !== null && value !== undefined) event[name] = value
   }
-  if (row.data !== null && row.data !== undefined) event.data = JSON.parse(row.data as string)
+  if (row.data !== null && row.data !== undefined) event.data = data()
   return event
+}
+
+function fromRow(context: RepositoryContext, row: Selectable<AuditEventTable>): AuditEvent {
+  return toEvent(row, Number(row.id), () => fromJson(context.dialect, row.data))
+}
+
+/**
+ * The event as stored, from the row just inserted and its id: reading the row back (`returning *`) cost a wide row's
+ * transfer and parsing on every issuance, for values this process already holds.
+ */
+function insertedEvent(row: Insertable<AuditEventTable>, id: number): AuditEvent {
+  return toEvent(row, id, () => JSON.parse(row.data as string))
 }
 
 function encodeCursor(event: AuditEvent): string {
