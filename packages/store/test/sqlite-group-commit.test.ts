@@ -1,12 +1,13 @@
-// Group commit on SQLite: autocommit writes queued together share one transaction (one fsync), committed on a
-// worker thread for a file (on this thread for an in-memory database), yet each behaves as if it ran alone, and
-// none is acknowledged before it is committed.
-import { mkdtempSync, rmSync } from 'node:fs'
+// Group commit on SQLite: autocommit writes queued together share one transaction (one fsync of the WAL, on the
+// thread pool), yet each behaves as if it ran alone, and none is acknowledged before it is committed and synced.
+// Checkpoints run on a thread of their own.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { isStoreError, openStore, type Store } from '../src/index.js'
+import { inThreadWriter, walSync } from '../src/internal/sqlite-writer.js'
 import { TEST_KEK } from './backends.js'
 
 const EXP = Math.floor(Date.now() / 1000) + 3600
@@ -114,5 +115,86 @@ test('closing the store commits the writes already issued, then closes', async (
     expect(count.n).toBe(10)
   } finally {
     rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('the checkpoint thread copies acknowledged rows into the database file without being asked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openxaa-group-commit-checkpoint-'))
+  const file = join(dir, 'db.sqlite')
+  try {
+    const store = await openStore({ url: `sqlite:${file}`, keyEncryptionKey: TEST_KEK })
+    try {
+      await Promise.all(Array.from({ length: 200 }, (_, i) => store.replay.firstUse('iss', `ckpt-${i}`, EXP)))
+      // The database file alone, without its WAL: it holds the rows only once a checkpoint copied them there.
+      const copy = join(dir, 'copy.sqlite')
+      let n = 0
+      for (let attempt = 0; attempt < 50 && n < 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        copyFileSync(file, copy)
+        const alone = new SqliteDatabase(copy, { readonly: true })
+        try {
+          n = (alone.prepare("select count(*) as n from replay_jti where jti like 'ckpt-%'").get() as { n: number }).n
+        } catch {
+          n = 0 // not even the schema has been copied yet
+        } finally {
+          alone.close()
+        }
+        rmSync(copy)
+      }
+      expect(n).toBe(200)
+    } finally {
+      await store.close()
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a WAL that cannot be synced fails the sync, and every sync after it', async () => {
+  const sync = walSync(join(tmpdir(), 'openxaa-no-such-dir', 'db.sqlite'))
+  await expect(sync.sync()).rejects.toThrow('the SQLite WAL could not be synced to disk')
+  // A later sync that succeeded would say nothing about the pages the failed one lost: it fails too.
+  await expect(sync.sync()).rejects.toThrow('the SQLite WAL could not be synced to disk')
+  await sync.close()
+})
+
+test('callers arriving while a sync runs share the next one, and all are answered', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'openxaa-group-commit-sync-'))
+  const file = join(dir, 'db.sqlite')
+  try {
+    const db = new SqliteDatabase(file)
+    db.pragma('journal_mode = WAL')
+    db.exec('create table t (x)')
+    const sync = walSync(file)
+    await expect(Promise.all(Array.from({ length: 20 }, () => sync.sync()))).resolves.toHaveLength(20)
+    await sync.close()
+    db.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a batch whose sync fails is not acknowledged: every write of it fails with the reason', async () => {
+  const db = new SqliteDatabase(':memory:')
+  try {
+    db.exec('create table t (x integer primary key)')
+    const writer = inThreadWriter(
+      db,
+      (sql) => db.prepare(sql),
+      async () => {
+        throw new Error('the SQLite WAL could not be synced to disk: EIO')
+      },
+    )
+    const outcomes = await writer.commit([
+      { sql: 'insert into t (x) values (?)', parameters: [1] },
+      { sql: 'insert into t (x) values (?)', parameters: [1] },
+    ])
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false])
+    expect(outcomes.map((o) => (o.ok ? '' : o.error.message))).toEqual([
+      'the SQLite WAL could not be synced to disk: EIO',
+      expect.stringContaining('UNIQUE'),
+    ])
+  } finally {
+    db.close()
   }
 })

@@ -50,9 +50,11 @@ async function openSqlite(filename: string, memory: boolean): Promise<Kysely<Dat
       const mode = database.pragma('journal_mode = WAL', { simple: true })
       if (String(mode).toLowerCase() !== 'wal') throw new Error(`SQLite refused WAL mode (got ${String(mode)})`)
     }
-    // FULL, not NORMAL: in WAL mode NORMAL survives a process crash but may lose the last commits on power loss, and
-    // a lost commit here is a forgotten jti (a replay) or a missing audit event. FULL fsyncs the WAL on every commit.
-    database.pragma('synchronous = FULL')
+    // NORMAL alone survives a process crash but may lose the last commits on power loss, and a lost commit here is a
+    // forgotten jti (a replay) or a missing audit event. The driver therefore syncs the WAL itself after every commit,
+    // on the thread pool, before the commit is acknowledged: as durable as FULL, whose COMMIT would block the event
+    // loop on the fsync (sqlite-driver.ts, sqlite-writer.ts).
+    database.pragma('synchronous = NORMAL')
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`)
     database.pragma('foreign_keys = ON')
   } catch (err) {

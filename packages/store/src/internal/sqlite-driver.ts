@@ -1,16 +1,15 @@
 /**
- * The SQLite driver of the store: one better-sqlite3 connection for reads and transactions, prepared statements
+ * The SQLite driver of the store: one better-sqlite3 connection for reads, transactions and writes, prepared statements
  * reused, transactions under BEGIN IMMEDIATE, and group commit for the writes that run outside a transaction.
  *
- * Why group commit: with `synchronous = FULL` every commit fsyncs the WAL (milliseconds; tens of them on a busy
- * disk), and better-sqlite3 blocks the event loop while it does. One fsync per replay insert and one per audit event
- * capped a server at a few hundred requests per second. Here, autocommit INSERT/UPDATE/DELETE statements are queued
- * and committed together in one transaction by a writer (`sqlite-writer.ts`: a worker thread with its own
- * connection, so the event loop keeps serving while the disk syncs); the next batch is everything queued while the
- * previous one was committing. Each caller's promise settles only after that COMMIT returned: every acknowledged
- * write is as durable as before. A statement that fails (a constraint) fails alone, as SQLite rolls back just that
- * statement; an error that ends the whole transaction fails every write of the batch, none of which was
- * acknowledged.
+ * Why group commit: every commit must reach the disk (an fsync, milliseconds; tens of them on a busy disk) before it is
+ * acknowledged. One fsync per replay insert and one per audit event capped a server at a few hundred requests per
+ * second. Here, autocommit INSERT/UPDATE/DELETE statements are queued and committed together in one transaction; the
+ * next batch is everything queued while the previous one was being synced. Each caller's promise settles only after
+ * its COMMIT is on disk (`sqlite-writer.ts`: the WAL is synced on the thread pool, so the event loop keeps serving
+ * while the disk works). A statement that fails (a constraint) fails alone, as SQLite rolls back just that statement;
+ * an error that ends the whole transaction fails every write of the batch, none of which was acknowledged.
+ * Transactions and other writes are made durable the same way before they return.
  */
 import type SqliteDatabase from 'better-sqlite3'
 import {
@@ -22,7 +21,15 @@ import {
   SqliteAdapter,
   SqliteDialect,
 } from 'kysely'
-import { inThreadWriter, type SqliteWriter, startWorkerWriter, type WriteOutcome } from './sqlite-writer.js'
+import {
+  type Checkpointer,
+  inThreadWriter,
+  type SqliteWriter,
+  startCheckpointer,
+  type WalSync,
+  type WriteOutcome,
+  walSync,
+} from './sqlite-writer.js'
 
 type Database = SqliteDatabase.Database
 type Statement = SqliteDatabase.Statement<unknown[], unknown>
@@ -39,9 +46,9 @@ interface PendingWrite {
   reject(error: unknown): void
 }
 
-/** Where the driver's connection lives: a file (grouped writes commit on a worker thread) or memory. */
+/** Where the driver's connection lives: a file (opened in WAL mode with `synchronous = NORMAL`) or memory. */
 export interface SqliteDriverOptions {
-  /** The database file; absent for an in-memory database (grouped writes then commit on this thread). */
+  /** The database file; absent for an in-memory database (nothing to sync). */
   filename?: string
   busyTimeoutMs: number
 }
@@ -68,6 +75,8 @@ export class GroupCommitSqliteDriver implements Driver {
   readonly #options: SqliteDriverOptions
   readonly #statements = new Map<string, Statement>()
   #writer: SqliteWriter | undefined
+  #wal: WalSync | undefined
+  #checkpointer: Checkpointer | undefined
   #owner: Handle | undefined
   #waiting: (() => void)[] = []
   #queue: PendingWrite[] = []
@@ -83,10 +92,26 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async init(): Promise<void> {
     const { filename, busyTimeoutMs } = this.#options
-    this.#writer =
-      filename === undefined
-        ? inThreadWriter(this.database, (sql) => this.#prepare(sql))
-        : await startWorkerWriter(filename, busyTimeoutMs)
+    const prepare = (sql: string) => this.#prepare(sql)
+    if (filename === undefined) {
+      this.#writer = inThreadWriter(this.database, prepare)
+      return
+    }
+    this.#wal = walSync(filename)
+    // Checkpoints sync both files: on their own thread, not in whichever commit crosses the WAL size threshold. If that
+    // thread dies, this connection checkpoints by itself again (SQLite's default threshold).
+    this.#checkpointer = await startCheckpointer(filename, busyTimeoutMs, () => {
+      if (this.database.open) this.database.pragma('wal_autocheckpoint = 1000')
+    })
+    this.database.pragma('wal_autocheckpoint = 0')
+    this.#writer = inThreadWriter(this.database, prepare, () => this.#durable())
+  }
+
+  /** Waits until every commit so far is on disk, then lets the WAL be checkpointed. */
+  async #durable(): Promise<void> {
+    if (this.#wal === undefined) return
+    await this.#wal.sync()
+    this.#checkpointer?.request()
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -111,6 +136,7 @@ export class GroupCommitSqliteDriver implements Driver {
     // A failed COMMIT (SQLITE_BUSY) leaves the transaction open: Kysely then rolls back, which releases.
     this.database.exec('commit')
     this.#release(connection as Handle)
+    await this.#durable()
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
@@ -145,6 +171,8 @@ export class GroupCommitSqliteDriver implements Driver {
     while (this.#queue.length > 0 || this.#scheduled || this.#inFlight) await this.#flushed
     this.#closed = true
     await this.#writer?.close()
+    await this.#checkpointer?.close()
+    await this.#wal?.close()
     this.database.close()
   }
 
@@ -165,7 +193,11 @@ export class GroupCommitSqliteDriver implements Driver {
         this.#schedule()
       })
     }
-    return run(this.#prepare(query.sql), query.parameters)
+    const statement = this.#prepare(query.sql)
+    const result = run(statement, query.parameters)
+    // A write outside any transaction (DDL, PRAGMA) committed on its own: it too is on disk before it returns.
+    if (!handle.inTransaction && !statement.reader) await this.#durable()
+    return result
   }
 
   #prepare(sql: string): Statement {
