@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every leg of the cross-app access flow, each beside its references measured in the same run.
  *
- *   node --conditions=openxaa-source --import tsx bench/suite.ts [--quick] [--profile] [--only crypto,peer,idp,as,mcp,e2e]
+ *   node --conditions=openxaa-source --import tsx bench/suite.ts [--quick] [--profile]
+ *     [--only crypto,floor,peer,idp,as,mcp,e2e]
  *     [--backends sqlite,postgres] [--duration s] [--warmup s] [--concurrency n] [--out dir] [--baseline file]
  *
  * Writes `<out>/latest.json` and `<out>/latest.md` (out: bench/results); with `--profile`, `profile.{json,md}`
@@ -16,6 +17,7 @@ import {
   type LegResult,
   measureCrypto,
   measureEndToEnd,
+  measureFloor,
   measureMcp,
   measurePeer,
   measureRedemption,
@@ -26,7 +28,7 @@ import { summarizeProfiles } from './lib/profile.js'
 import { type BenchReport, legLimit, toMarkdown, withReferences } from './lib/report.js'
 import { HAS_TASKSET, pinSelf } from './lib/server-process.js'
 
-const SECTIONS = ['crypto', 'peer', 'idp', 'as', 'mcp', 'e2e'] as const
+const SECTIONS = ['crypto', 'floor', 'peer', 'idp', 'as', 'mcp', 'e2e'] as const
 const HERE = dirname(fileURLToPath(import.meta.url))
 
 const { values } = parseArgs({
@@ -100,11 +102,21 @@ async function main(): Promise<void> {
       legLimitNodeCrypto: legLimit(c.nodeSign, c.nodeVerify),
     }
   }
+  // The references that serve HTTP (floor, peer) are measured at the start and at the end: the machine drifts, and
+  // the mean of both runs is the reference.
+  const floorRuns: LegResult[] = []
   const peerRuns: LegResult[] = []
-  if (only.has('peer')) {
-    log('peer (oidc-provider client_credentials)')
-    peerRuns.push(await measurePeer(legTiming))
+  const references = async () => {
+    if (only.has('floor')) {
+      log('floor (bare node:http, one verification and one signature per request)')
+      floorRuns.push(await measureFloor(legTiming))
+    }
+    if (only.has('peer')) {
+      log('peer (oidc-provider client_credentials)')
+      peerRuns.push(await measurePeer(legTiming))
+    }
   }
+  await references()
   const legs: LegResult[] = []
   for (const backend of backends) {
     if (only.has('idp')) {
@@ -116,14 +128,11 @@ async function main(): Promise<void> {
       legs.push(await measureRedemption(backend, legTiming, expectedRate))
     }
   }
-  if (only.has('peer') && !quick && legs.length > 0) {
-    log('peer again (the machine drifts: the mean of both runs is the reference)')
-    peerRuns.push(await measurePeer(legTiming))
-  }
-  if (peerRuns.length > 0) {
-    report.peer = { rps: Math.round(peerRuns.reduce((n, r) => n + r.rps, 0) / peerRuns.length), runs: peerRuns }
-  }
-  report.legs = legs.map((l) => withReferences(l, report.crypto, report.peer?.rps))
+  if (!quick && legs.length > 0) await references()
+  const mean = (runs: LegResult[]) => Math.round(runs.reduce((n, r) => n + r.rps, 0) / runs.length)
+  if (floorRuns.length > 0) report.floor = { rps: mean(floorRuns), runs: floorRuns }
+  if (peerRuns.length > 0) report.peer = { rps: mean(peerRuns), runs: peerRuns }
+  report.legs = legs.map((l) => withReferences(l, report))
 
   if (only.has('mcp')) {
     log('MCP tool calls with and without the middleware')
@@ -142,7 +151,7 @@ async function main(): Promise<void> {
 
   if (profileRoot !== undefined) {
     report.profiles = {}
-    for (const leg of [...peerRuns, ...legs]) {
+    for (const leg of [...floorRuns, ...peerRuns, ...legs]) {
       report.profiles[`${leg.leg} ${leg.backend}`] = summarizeProfiles(join(profileRoot, `${leg.leg}-${leg.backend}`))
     }
     if (process.env.OPENXAA_BENCH_KEEP_PROFILES === undefined) rmSync(profileRoot, { recursive: true, force: true })

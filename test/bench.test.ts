@@ -1,4 +1,4 @@
-// The benchmark suite cannot rot: its quick mode runs every section (ES256 limits, the oidc-provider peer, token
+// The benchmark suite cannot rot: its quick mode runs every section (ES256 limits, the floor, the oidc-provider peer, token
 // exchange and redemption on SQLite and, when reachable, PostgreSQL, the MCP middleware, end to end) with tiny
 // durations and must produce a complete report without a single failed request.
 import { spawnSync } from 'node:child_process'
@@ -55,6 +55,8 @@ test('npm run bench -- --quick: every section measures, nothing fails, the repor
   expect(report.crypto?.legLimitJose).toBeGreaterThan(0)
   expect(report.crypto?.legLimitNodeCrypto).toBeGreaterThan(0)
   expect(report.peer?.rps).toBeGreaterThan(0)
+  expect(report.floor?.runs.map((r) => r.errors)).toEqual([0])
+  expect(report.floor?.rps).toBeGreaterThan(0)
   const legs = report.legs.map((l) => `${l.leg} ${l.backend}`)
   for (const backend of backends.split(',')) {
     expect(legs).toContain(`token-exchange ${backend}`)
@@ -66,6 +68,7 @@ test('npm run bench -- --quick: every section measures, nothing fails, the repor
     expect(leg.rss).toBeGreaterThan(0)
     expect(leg.fractionOfJoseLimit).toBeGreaterThan(0)
     expect(leg.ratioToPeer).toBeGreaterThan(0)
+    expect(leg.fractionOfFloor).toBeGreaterThan(0)
   }
   expect(report.mcp?.variants.map((v) => v.errors)).toEqual([0, 0])
   expect(report.mcp?.variants.every((v) => v.rps > 0)).toBe(true)
@@ -80,4 +83,5 @@ test('npm run bench -- --quick: every section measures, nothing fails, the repor
   ]) {
     expect(md).toContain(heading)
   }
+  expect(md).toContain('a p99 under 10 ms needs more than 3200 req/s')
 }, 180_000)

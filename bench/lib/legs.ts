@@ -19,6 +19,7 @@ import {
 import { decodeJwt } from 'jose'
 import type { AuthServerReady } from '../servers/auth-server.js'
 import type { CryptoLimits } from '../servers/crypto.js'
+import type { FloorReady } from '../servers/floor.js'
 import type { IdpReady } from '../servers/idp.js'
 import type { McpReady } from '../servers/mcp.js'
 import type { WorldReady } from '../servers/world.js'
@@ -111,6 +112,30 @@ export function measurePeer(timing: Timing): Promise<LegResult> {
       duration: timing.duration,
       next: () => ({ path: '/token', headers, body: body.toString() }),
       check: (status, text) => status === 200 && text.includes('"access_token"'),
+    }
+  })
+}
+
+/** The floor: bare node:http, one ES256 verification and one signature per request, nothing else (`floor.ts`). */
+export function measureFloor(timing: Timing): Promise<LegResult> {
+  return measured('servers/floor.ts', 'floor', 'none', [], timing, async (ready: FloorReady) => {
+    const headers = { authorization: buildBasicAuthorization('agent', 'unchecked'), 'content-type': FORM }
+    // The body of the IdP leg's requests, with the floor's own subject token.
+    const body = new URLSearchParams({
+      grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
+      requested_token_type: TOKEN_TYPE_ID_JAG,
+      audience: 'http://127.0.0.1:1',
+      resource: 'http://127.0.0.1:1/mcp',
+      scope: 'chat.read',
+      subject_token: ready.subjectToken,
+      subject_token_type: TOKEN_TYPE_ID_TOKEN,
+    }).toString()
+    return {
+      port: ready.port,
+      concurrency: timing.concurrency,
+      duration: timing.duration,
+      next: () => ({ path: ready.tokenPath, headers, body }),
+      check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
     }
   })
 }

@@ -1,6 +1,6 @@
 /**
  * Turns one run's figures into `latest.json` and `latest.md`: every leg beside its references (the cryptographic
- * limit measured in the same run, and the peer), and, when a baseline run is given, before → after.
+ * limit measured in the same run, the floor and the peer), and, when a baseline run is given, before → after.
  */
 import type { CryptoLimits } from '../servers/crypto.js'
 import type { EndToEnd, LegResult, McpVariant } from './legs.js'
@@ -23,6 +23,8 @@ export interface LegWithReferences extends LegResult {
   /** rps / (1 / (1/sign + 1/verify)) with the jose rates; for the peer, rps / jose sign rate (it only signs). */
   fractionOfJoseLimit: number
   fractionOfNodeCryptoLimit: number
+  /** rps / the floor's rate: bare node:http with one verification and one signature per request (`floor.ts`). */
+  fractionOfFloor: number
   ratioToPeer: number
 }
 
@@ -33,6 +35,9 @@ export interface BenchReport {
   machine: Machine
   settings: Record<string, unknown>
   crypto?: CryptoLimits & { legLimitJose: number; legLimitNodeCrypto: number }
+  /** Mean rate of the floor's runs (start and end of the suite). */
+  floor?: { rps: number; runs: LegResult[] }
+  /** Mean rate of the peer's runs (start and end of the suite). */
   peer?: { rps: number; runs: LegResult[] }
   legs: LegWithReferences[]
   mcp?: { variants: McpVariant[]; rss: number; addedCpuMicrosPerCall: number; ratio: number }
@@ -45,12 +50,12 @@ export function legLimit(sign: number, verify: number): number {
   return Math.round(1 / (1 / sign + 1 / verify))
 }
 
-/** Adds the fractions and ratios to each leg. */
+/** Adds the fractions and ratios to each leg (the floor and the peer too), from the references of `report`. */
 export function withReferences(
   leg: LegResult,
-  crypto: BenchReport['crypto'],
-  peerRps: number | undefined,
+  report: Pick<BenchReport, 'crypto' | 'floor' | 'peer'>,
 ): LegWithReferences {
+  const { crypto } = report
   const signOnly = leg.leg === 'peer'
   const jose = crypto === undefined ? Number.NaN : signOnly ? crypto.joseSign : crypto.legLimitJose
   const node = crypto === undefined ? Number.NaN : signOnly ? crypto.nodeSign : crypto.legLimitNodeCrypto
@@ -59,7 +64,8 @@ export function withReferences(
     ...leg,
     fractionOfJoseLimit: r3(leg.rps / jose),
     fractionOfNodeCryptoLimit: r3(leg.rps / node),
-    ratioToPeer: peerRps === undefined ? Number.NaN : r3(leg.rps / peerRps),
+    fractionOfFloor: report.floor === undefined ? Number.NaN : r3(leg.rps / report.floor.rps),
+    ratioToPeer: report.peer === undefined ? Number.NaN : r3(leg.rps / report.peer.rps),
   }
 }
 
@@ -70,27 +76,31 @@ const LEG_NAMES: Record<string, string> = {
   'token-exchange': 'Token exchange at the IdP (ID token → ID-JAG)',
   redemption: 'ID-JAG redemption at the resource AS (ID-JAG → access token)',
   peer: 'Peer: stock oidc-provider client_credentials → JWT access token',
+  floor: 'Floor: bare node:http, 1 verification + 1 signature (node:crypto), nothing else',
 }
 
 function legRows(report: BenchReport): string[] {
   const rows = [
-    ...(report.peer?.runs ?? []).map((r) => withReferences(r, report.crypto, report.peer?.rps)),
+    ...(report.floor?.runs ?? []).map((r) => withReferences(r, report)),
+    ...(report.peer?.runs ?? []).map((r) => withReferences(r, report)),
     ...report.legs,
   ]
   return rows.map(
     (l) =>
-      `| ${LEG_NAMES[l.leg] ?? l.leg} | ${l.backend} | **${l.rps}** | ${l.latency.p50} | ${l.latency.p99} | ${pct(l.fractionOfJoseLimit)} | ${pct(l.fractionOfNodeCryptoLimit)} | ${ratio(l.ratioToPeer)} | ${l.cpuMicrosPerRequest} | ${mb(l.rss)} | ${l.errors}${l.note ? ` (${l.note})` : ''} |`,
+      `| ${LEG_NAMES[l.leg] ?? l.leg} | ${l.backend} | **${l.rps}** | ${l.latency.p50} | ${l.latency.p99} | ${pct(l.fractionOfJoseLimit)} | ${pct(l.fractionOfNodeCryptoLimit)} | ${pct(l.fractionOfFloor)} | ${ratio(l.ratioToPeer)} | ${l.cpuMicrosPerRequest} | ${mb(l.rss)} | ${l.errors}${l.note ? ` (${l.note})` : ''} |`,
   )
 }
 
 /** Key figures of a report, by name, for before → after. */
 export function keyFigures(report: BenchReport): Record<string, number> {
   const out: Record<string, number> = {}
+  if (report.floor) out['floor req/s'] = report.floor.rps
   if (report.peer) out['peer req/s'] = report.peer.rps
   for (const l of report.legs) {
     out[`${l.leg} ${l.backend} req/s`] = l.rps
     out[`${l.leg} ${l.backend} p99 ms`] = l.latency.p99
     out[`${l.leg} ${l.backend} fraction of jose limit`] = l.fractionOfJoseLimit
+    if (Number.isFinite(l.fractionOfFloor)) out[`${l.leg} ${l.backend} fraction of floor`] = l.fractionOfFloor
     out[`${l.leg} ${l.backend} ratio to peer`] = l.ratioToPeer
   }
   for (const v of report.mcp?.variants ?? []) out[`MCP tool calls/s ${v.variant}`] = v.rps
@@ -145,17 +155,27 @@ export function toMarkdown(report: BenchReport, baseline?: BenchReport): string 
       '',
     )
   }
-  if (report.legs.length > 0 || report.peer) {
+  if (report.legs.length > 0 || report.peer || report.floor) {
+    const concurrency = Number(report.settings.concurrency)
     lines.push(
-      `## Token legs at ${report.settings.concurrency} connections`,
+      `## Token legs at ${concurrency} connections`,
       '',
-      '| Leg | Backend | req/s | p50 ms | p99 ms | of jose limit | of node:crypto limit | vs peer | server CPU µs/req | server RSS MB | errors |',
-      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Leg | Backend | req/s | p50 ms | p99 ms | of jose limit | of node:crypto limit | of floor | vs peer | server CPU µs/req | server RSS MB | errors |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...legRows(report),
       '',
-      `The peer only signs (no verification), so its limit is the signature rate; each leg verifies and signs. Peer rate: mean of ${report.peer?.runs.length ?? 0} runs (start and end of the suite).`,
+      `The peer only signs (no verification), so its limit is the signature rate; each leg verifies and signs. Floor and peer rates: means of their runs (start and end of the suite).`,
       '',
     )
+    if (report.floor) {
+      // Closed loop: mean latency = connections / rate, so a p99 under 10 ms needs at least connections / 10 ms.
+      const needed = Math.round(concurrency / 0.01)
+      const floorP99 = Math.max(...report.floor.runs.map((r) => r.latency.p99))
+      lines.push(
+        `The floor is a bare \`node:http\` server doing one ES256 verification and one signature per request and nothing else (no client authentication, policy, storage or audit): no real token endpoint can be faster on this core. In a closed loop of ${concurrency} connections the mean latency is ${concurrency} / rate, so a p99 under 10 ms needs more than ${needed} req/s: ${ratio(needed / report.floor.rps)} the floor's ${report.floor.rps} req/s here (the floor's own p99: up to ${floorP99} ms).`,
+        '',
+      )
+    }
   }
   if (report.mcp) {
     lines.push(
