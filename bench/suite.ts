@@ -2,8 +2,8 @@
  * `npm run bench`: every leg of the cross-app access flow, each beside its references measured in the same run.
  *
  *   node --conditions=openxaa-source --import tsx bench/suite.ts [--quick] [--profile]
- *     [--only crypto,floor,peer,idp,as,mcp,e2e]
- *     [--backends sqlite,postgres] [--duration s] [--warmup s] [--concurrency n] [--out dir] [--baseline file]
+ *     [--only crypto,floor,peer,idp,as,mcp,e2e] [--backends sqlite,postgres] [--rounds n] [--duration s] [--warmup s]
+ *     [--concurrency n] [--out dir] [--baseline file]
  *
  * Writes `<out>/latest.json` and `<out>/latest.md` (out: bench/results); with `--profile`, `profile.{json,md}`
  * with the servers' top self-time functions instead. See bench/README.md.
@@ -17,11 +17,12 @@ import {
   type LegResult,
   measureCrypto,
   measureEndToEnd,
-  measureFloor,
+  measureLegs,
   measureMcp,
-  measurePeer,
-  measureRedemption,
-  measureTokenExchange,
+  prepareFloor,
+  preparePeer,
+  prepareRedemption,
+  prepareTokenExchange,
   type Timing,
 } from './lib/legs.js'
 import { summarizeProfiles } from './lib/profile.js'
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
     backends: { type: 'string', default: 'sqlite,postgres' },
+    rounds: { type: 'string' },
     duration: { type: 'string' },
     warmup: { type: 'string' },
     concurrency: { type: 'string', default: '32' },
@@ -49,12 +51,14 @@ const quick = values.quick === true
 const only = new Set((values.only ?? SECTIONS.join(',')).split(',').map((s) => s.trim()))
 for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${s}`)
 const backends = values.backends.split(',').map((b) => b.trim()) as ('sqlite' | 'postgres')[]
+// Token legs and their references run in rounds (`measureLegs`); `duration` is the length of one round.
+const rounds = Number(values.rounds ?? (quick ? 1 : 4))
 const timing: Timing = {
-  duration: Number(values.duration ?? (quick ? 1 : 10)),
+  duration: Number(values.duration ?? (quick ? 1 : 3)),
   warmup: Number(values.warmup ?? (quick ? 0.5 : 3)),
   concurrency: Number(values.concurrency),
 }
-const mcpTiming: Timing = { ...timing, duration: Math.max(0.3, timing.duration / 2) }
+const mcpTiming: Timing = { ...timing, duration: Math.max(0.3, quick ? timing.duration / 2 : 5) }
 const mcpRounds = quick ? 2 : 4
 const e2eRepetitions = quick ? 2 : 6
 const cryptoSeconds = quick ? 0.3 : 2
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
     },
     settings: {
       concurrency: timing.concurrency,
-      'seconds per leg': timing.duration,
+      'rounds per token leg': `${rounds} × ${timing.duration} s`,
       'warm-up seconds': timing.warmup,
       'MCP rounds': `${mcpRounds} × ${mcpTiming.duration} s per variant`,
       'end-to-end repetitions': e2eRepetitions,
@@ -102,36 +106,46 @@ async function main(): Promise<void> {
       legLimitNodeCrypto: legLimit(c.nodeSign, c.nodeVerify),
     }
   }
-  // The references that serve HTTP (floor, peer) are measured at the start and at the end: the machine drifts, and
-  // the mean of both runs is the reference.
-  const floorRuns: LegResult[] = []
-  const peerRuns: LegResult[] = []
-  const references = async () => {
+  // The token legs and the references that serve HTTP (floor, peer) are all started, then loaded in rounds, one after
+  // the other, the order rotated each round: the machine is shared and drifts, and a drift then reaches them alike.
+  const prepared: Parameters<typeof measureLegs>[0] = []
+  const legs: LegResult[] = []
+  const count = Math.ceil(expectedRate * (timing.warmup + rounds * timing.duration)) + 200
+  try {
     if (only.has('floor')) {
-      log('floor (bare node:http, one verification and one signature per request)')
-      floorRuns.push(await measureFloor(legTiming))
+      log('starting the floor (bare node:http, one verification and one signature per request)')
+      prepared.push(await prepareFloor(timing.concurrency))
     }
     if (only.has('peer')) {
-      log('peer (oidc-provider client_credentials)')
-      peerRuns.push(await measurePeer(legTiming))
+      log('starting the peer (oidc-provider client_credentials)')
+      prepared.push(await preparePeer(timing.concurrency))
     }
+    for (const backend of backends) {
+      if (only.has('idp')) {
+        log(`starting the IdP on ${backend} (token exchange)`)
+        prepared.push(await prepareTokenExchange(backend, timing.concurrency))
+      }
+      if (only.has('as')) {
+        log(`starting the resource AS on ${backend} (ID-JAG redemption; minting ${count} ID-JAGs)`)
+        prepared.push(await prepareRedemption(backend, timing.concurrency, count))
+      }
+    }
+    if (prepared.length > 0) {
+      log(`${rounds} rounds of ${timing.duration} s for each of ${prepared.length} servers`)
+    }
+    const measured = prepared.length === 0 ? [] : await measureLegs(prepared, legTiming, rounds)
+    const reference = (leg: string) => {
+      const runs = measured.filter((l) => l.leg === leg)
+      return runs.length === 0 ? undefined : { rps: runs[0]!.rps, runs }
+    }
+    const floor = reference('floor')
+    const peer = reference('peer')
+    if (floor !== undefined) report.floor = floor
+    if (peer !== undefined) report.peer = peer
+    legs.push(...measured.filter((l) => l.leg !== 'floor' && l.leg !== 'peer'))
+  } finally {
+    for (const p of prepared) await p.close()
   }
-  await references()
-  const legs: LegResult[] = []
-  for (const backend of backends) {
-    if (only.has('idp')) {
-      log(`token exchange at the IdP on ${backend}`)
-      legs.push(await measureTokenExchange(backend, legTiming))
-    }
-    if (only.has('as')) {
-      log(`ID-JAG redemption at the resource AS on ${backend}`)
-      legs.push(await measureRedemption(backend, legTiming, expectedRate))
-    }
-  }
-  if (!quick && legs.length > 0) await references()
-  const mean = (runs: LegResult[]) => Math.round(runs.reduce((n, r) => n + r.rps, 0) / runs.length)
-  if (floorRuns.length > 0) report.floor = { rps: mean(floorRuns), runs: floorRuns }
-  if (peerRuns.length > 0) report.peer = { rps: mean(peerRuns), runs: peerRuns }
   report.legs = legs.map((l) => withReferences(l, report))
 
   if (only.has('mcp')) {
@@ -151,7 +165,7 @@ async function main(): Promise<void> {
 
   if (profileRoot !== undefined) {
     report.profiles = {}
-    for (const leg of [...floorRuns, ...peerRuns, ...legs]) {
+    for (const leg of [...(report.floor?.runs ?? []), ...(report.peer?.runs ?? []), ...legs]) {
       report.profiles[`${leg.leg} ${leg.backend}`] = summarizeProfiles(join(profileRoot, `${leg.leg}-${leg.backend}`))
     }
     if (process.env.OPENXAA_BENCH_KEEP_PROFILES === undefined) rmSync(profileRoot, { recursive: true, force: true })

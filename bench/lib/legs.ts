@@ -23,10 +23,10 @@ import type { FloorReady } from '../servers/floor.js'
 import type { IdpReady } from '../servers/idp.js'
 import type { McpReady } from '../servers/mcp.js'
 import type { WorldReady } from '../servers/world.js'
-import { type LatencySummary, type LoadResult, runLoad } from './load.js'
+import { type LatencySummary, type LoadOptions, type LoadResult, runLoad } from './load.js'
 import { TOOL_CALL } from './mcp-request.js'
 import { createBenchDatabase } from './postgres.js'
-import { startServerProcess } from './server-process.js'
+import { type ServerProcess, startServerProcess } from './server-process.js'
 
 /** Timing of a load run. */
 export interface Timing {
@@ -37,10 +37,12 @@ export interface Timing {
   profileDir?: string
 }
 
-/** A token leg (or the peer) measured on one backend. */
+/** A token leg (or a reference) measured on one backend, in rounds. */
 export interface LegResult extends LoadResult {
   leg: string
   backend: string
+  /** The rate of each round, in order; `rps` is their median. */
+  roundsRps: number[]
   /** Server RSS after the run, bytes. */
   rss: number
   /** Server CPU time per successful request in the measured window, microseconds. */
@@ -58,67 +60,103 @@ export async function measureCrypto(seconds: number): Promise<CryptoLimits> {
   return { joseSign, joseVerify, nodeSign, nodeVerify }
 }
 
-async function measured(
+/** A token leg (or a reference) whose server is up and whose requests are built, ready to be loaded in rounds. */
+interface PreparedLeg {
+  leg: string
+  backend: string
+  server: ServerProcess<Record<string, unknown>>
+  load: Omit<LoadOptions, 'duration' | 'warmup'>
+  /** Why the leg's figures are partial, if they are (e.g. the pre-minted assertions ran out). */
+  note?: () => string | undefined
+  /** Stops the server and drops its database. */
+  close(): Promise<void>
+}
+
+/** Starts `script` with `args` and builds its requests; on PostgreSQL, on a fresh database dropped at `close`. */
+async function prepare(
   script: string,
   leg: string,
-  backend: string,
-  args: string[],
-  timing: Timing,
-  load: (ready: never) => Promise<Parameters<typeof runLoad>[0]>,
-): Promise<LegResult> {
-  const p = await startServerProcess<Record<string, unknown>>(script, { args })
+  backend: 'sqlite' | 'postgres' | 'memory' | 'none',
+  build: (ready: never) => Promise<Omit<LoadOptions, 'duration' | 'warmup'> & { note?: () => string | undefined }>,
+): Promise<PreparedLeg> {
+  const db = backend === 'postgres' ? await createBenchDatabase() : undefined
+  if (backend === 'postgres' && db === undefined) throw new Error('PostgreSQL at 127.0.0.1:5432 is unreachable')
+  const close = async (server?: ServerProcess<unknown>) => {
+    try {
+      await server?.stop()
+    } finally {
+      await db?.drop()
+    }
+  }
+  let server: ServerProcess<Record<string, unknown>> | undefined
   try {
-    const options = await load(p.ready as never)
-    // CPU of the measured window only: sample it when the warm-up ends (a short run first does that warm-up).
-    if (timing.warmup > 0) await runLoad({ ...options, duration: timing.warmup, warmup: 0 })
-    if (timing.profileDir !== undefined) await p.startProfile()
-    const before = await p.stats()
-    const result = await runLoad({ ...options, duration: timing.duration, warmup: 0 })
-    const after = await p.stats()
+    server = await startServerProcess<Record<string, unknown>>(script, {
+      args: db === undefined ? [] : ['--database-url', db.url],
+    })
+    const { note, ...load } = await build(server.ready as never)
+    const started = server
+    return { leg, backend, server: started, load, ...(note === undefined ? {} : { note }), close: () => close(started) }
+  } catch (err) {
+    await close(server)
+    throw err
+  }
+}
+
+/**
+ * Loads every prepared leg in rounds: each round gives each leg `timing.duration` seconds, one leg after the other,
+ * the order rotated from round to round, so that a drift of the machine's speed (it is shared) reaches every leg
+ * alike. A leg's rate is the median of its rounds; its ratios to the references are taken round by round
+ * (`report.ts`). Servers not under load in a moment sit idle on their core.
+ */
+export async function measureLegs(legs: PreparedLeg[], timing: Timing, rounds: number): Promise<LegResult[]> {
+  for (const l of legs) if (timing.warmup > 0) await runLoad({ ...l.load, duration: timing.warmup, warmup: 0 })
+  if (timing.profileDir !== undefined) for (const l of legs) await l.server.startProfile()
+  const measured = legs.map(() => [] as { load: LoadResult; cpu: number }[])
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < legs.length; k++) {
+      const i = (k + r) % legs.length
+      const l = legs[i]!
+      const before = await l.server.stats()
+      const load = await runLoad({ ...l.load, duration: timing.duration, warmup: 0 })
+      const after = await l.server.stats()
+      measured[i]!.push({ load, cpu: (after.cpu - before.cpu) / Math.max(1, load.requests + load.errors) })
+    }
+  }
+  const results: LegResult[] = []
+  for (const [i, l] of legs.entries()) {
     if (timing.profileDir !== undefined) {
-      const dir = join(timing.profileDir, `${leg}-${backend}`)
+      const dir = join(timing.profileDir, `${l.leg}-${l.backend}`)
       mkdirSync(dir, { recursive: true })
-      await p.stopProfile(join(dir, 'window.cpuprofile'))
+      await l.server.stopProfile(join(dir, 'window.cpuprofile'))
     }
-    const cpuMicrosPerRequest = Math.round((after.cpu - before.cpu) / Math.max(1, result.requests + result.errors))
-    return { leg, backend, ...result, rss: after.rss, cpuMicrosPerRequest }
-  } finally {
-    await p.stop()
+    const list = measured[i]!
+    const loads = list.map((x) => x.load)
+    const errors = loads.reduce((n, x) => n + x.errors, 0)
+    const firstError = loads.find((x) => x.firstError !== undefined)?.firstError
+    const note = l.note?.()
+    results.push({
+      leg: l.leg,
+      backend: l.backend,
+      requests: loads.reduce((n, x) => n + x.requests, 0),
+      errors,
+      ...(firstError === undefined ? {} : { firstError }),
+      seconds: Math.round(loads.reduce((n, x) => n + x.seconds, 0) * 1000) / 1000,
+      rps: Math.round(median(loads.map((x) => x.rps))),
+      roundsRps: loads.map((x) => x.rps),
+      latency: pooled(loads),
+      concurrency: l.load.concurrency,
+      sent: loads.reduce((n, x) => n + x.sent, 0),
+      rss: (await l.server.stats()).rss,
+      cpuMicrosPerRequest: Math.round(median(list.map((x) => x.cpu))),
+      ...(note === undefined ? {} : { note }),
+    })
   }
-}
-
-async function onBackend<T>(backend: 'sqlite' | 'postgres', run: (args: string[]) => Promise<T>): Promise<T> {
-  if (backend === 'sqlite') return run([])
-  const db = await createBenchDatabase()
-  if (db === undefined) throw new Error('PostgreSQL at 127.0.0.1:5432 is unreachable')
-  try {
-    return await run(['--database-url', db.url])
-  } finally {
-    await db.drop()
-  }
-}
-
-/** The peer: oidc-provider's client_credentials grant issuing ES256 JWT access tokens. */
-export function measurePeer(timing: Timing): Promise<LegResult> {
-  return measured('servers/peer.ts', 'peer', 'memory', [], timing, async (ready: Record<string, string>) => {
-    const headers = {
-      authorization: buildBasicAuthorization(ready.clientId!, ready.clientSecret!),
-      'content-type': FORM,
-    }
-    const body = new URLSearchParams({ grant_type: 'client_credentials', resource: ready.resource!, scope: 'api.read' })
-    return {
-      port: Number(ready.port),
-      concurrency: timing.concurrency,
-      duration: timing.duration,
-      next: () => ({ path: '/token', headers, body: body.toString() }),
-      check: (status, text) => status === 200 && text.includes('"access_token"'),
-    }
-  })
+  return results
 }
 
 /** The floor: bare node:http, one ES256 verification and one signature per request, nothing else (`floor.ts`). */
-export function measureFloor(timing: Timing): Promise<LegResult> {
-  return measured('servers/floor.ts', 'floor', 'none', [], timing, async (ready: FloorReady) => {
+export function prepareFloor(concurrency: number): Promise<PreparedLeg> {
+  return prepare('servers/floor.ts', 'floor', 'none', async (ready: FloorReady) => {
     const headers = { authorization: buildBasicAuthorization('agent', 'unchecked'), 'content-type': FORM }
     // The body of the IdP leg's requests, with the floor's own subject token.
     const body = new URLSearchParams({
@@ -132,107 +170,105 @@ export function measureFloor(timing: Timing): Promise<LegResult> {
     }).toString()
     return {
       port: ready.port,
-      concurrency: timing.concurrency,
-      duration: timing.duration,
+      concurrency,
       next: () => ({ path: ready.tokenPath, headers, body }),
       check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
     }
   })
 }
 
+/** The peer: oidc-provider's client_credentials grant issuing ES256 JWT access tokens. */
+export function preparePeer(concurrency: number): Promise<PreparedLeg> {
+  return prepare('servers/peer.ts', 'peer', 'memory', async (ready: Record<string, string>) => {
+    const headers = {
+      authorization: buildBasicAuthorization(ready.clientId!, ready.clientSecret!),
+      'content-type': FORM,
+    }
+    const body = new URLSearchParams({ grant_type: 'client_credentials', resource: ready.resource!, scope: 'api.read' })
+    return {
+      port: Number(ready.port),
+      concurrency,
+      next: () => ({ path: '/token', headers, body: body.toString() }),
+      check: (status, text) => status === 200 && text.includes('"access_token"'),
+    }
+  })
+}
+
 /** Token exchange at the IdP: alice's ID token in, an ID-JAG out (client_secret_basic, policy, audit). */
-export function measureTokenExchange(backend: 'sqlite' | 'postgres', timing: Timing): Promise<LegResult> {
-  return onBackend(backend, (args) =>
-    measured('servers/idp.ts', 'token-exchange', backend, args, timing, async (ready: IdpReady) => {
-      const headers = {
-        authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
-        'content-type': FORM,
-      }
-      const body = new URLSearchParams({
-        grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
-        requested_token_type: TOKEN_TYPE_ID_JAG,
-        audience: ready.audience,
-        resource: ready.resource,
-        scope: ready.scope,
-        subject_token: ready.idToken,
-        subject_token_type: TOKEN_TYPE_ID_TOKEN,
-      }).toString()
-      return {
-        port: ready.port,
-        concurrency: timing.concurrency,
-        duration: timing.duration,
-        next: () => ({ path: ready.tokenPath, headers, body }),
-        check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
-      }
-    }),
-  )
+export function prepareTokenExchange(backend: 'sqlite' | 'postgres', concurrency: number): Promise<PreparedLeg> {
+  return prepare('servers/idp.ts', 'token-exchange', backend, async (ready: IdpReady) => {
+    const headers = {
+      authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
+      'content-type': FORM,
+    }
+    const body = new URLSearchParams({
+      grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
+      requested_token_type: TOKEN_TYPE_ID_JAG,
+      audience: ready.audience,
+      resource: ready.resource,
+      scope: ready.scope,
+      subject_token: ready.idToken,
+      subject_token_type: TOKEN_TYPE_ID_TOKEN,
+    }).toString()
+    return {
+      port: ready.port,
+      concurrency,
+      next: () => ({ path: ready.tokenPath, headers, body }),
+      check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
+    }
+  })
 }
 
 /**
- * ID-JAG redemption at the resource AS. Every request needs its own ID-JAG (single-use `jti`), so they are minted
- * here, on the load generator's core, before the run: enough for `expectedRate` requests a second.
+ * ID-JAG redemption at the resource AS. Every request needs its own ID-JAG (single-use `jti`), so `count` of them are
+ * minted here, on the load generator's core, before the run.
  */
-export function measureRedemption(
+export function prepareRedemption(
   backend: 'sqlite' | 'postgres',
-  timing: Timing,
-  expectedRate: number,
-): Promise<LegResult> {
-  let minted = 0
-  return onBackend(backend, async (args) => {
-    const result = await measured(
-      'servers/auth-server.ts',
-      'redemption',
-      backend,
-      args,
-      timing,
-      async (ready: AuthServerReady) => {
-        const key = {
-          kid: ready.idpKid,
-          alg: 'ES256' as const,
-          privateKey: createPrivateKey({ key: ready.idpPrivateJwk as never, format: 'jwk' }),
-        }
-        const headers = {
-          authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
-          'content-type': FORM,
-        }
-        const count = Math.ceil(expectedRate * (timing.warmup + timing.duration)) + 200
-        const bodies: string[] = new Array(count)
-        for (let i = 0; i < count; i++) {
-          const assertion = await mintIdJag(
-            {
-              iss: ready.idpIssuer,
-              sub: 'alice',
-              aud: ready.issuer,
-              client_id: ready.clientId,
-              resource: ready.resource,
-              scope: ready.scope,
-              tenant: ready.tenant,
-              expiresIn: 600,
-            },
-            key,
-          )
-          bodies[i] = new URLSearchParams({
-            grant_type: GRANT_TYPE_JWT_BEARER,
-            assertion,
-            resource: ready.resource,
-          }).toString()
-        }
-        minted = count
-        let next = 0
-        return {
-          port: ready.port,
-          concurrency: timing.concurrency,
-          duration: timing.duration,
-          // Warm-up and measurement are two runs: a shared counter keeps every assertion single-use.
-          next: () => ({ path: ready.tokenPath, headers, body: bodies[next++]! }),
-          exhausted: () => next >= count,
-          check: (status, text) => status === 200 && text.includes('"access_token"'),
-        }
-      },
-    )
-    return result.seconds < timing.duration * 0.95
-      ? { ...result, note: `ran out of the ${minted} pre-minted ID-JAGs after ${result.seconds} s` }
-      : result
+  concurrency: number,
+  count: number,
+): Promise<PreparedLeg> {
+  return prepare('servers/auth-server.ts', 'redemption', backend, async (ready: AuthServerReady) => {
+    const key = {
+      kid: ready.idpKid,
+      alg: 'ES256' as const,
+      privateKey: createPrivateKey({ key: ready.idpPrivateJwk as never, format: 'jwk' }),
+    }
+    const headers = {
+      authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
+      'content-type': FORM,
+    }
+    const bodies: string[] = new Array(count)
+    for (let i = 0; i < count; i++) {
+      const assertion = await mintIdJag(
+        {
+          iss: ready.idpIssuer,
+          sub: 'alice',
+          aud: ready.issuer,
+          client_id: ready.clientId,
+          resource: ready.resource,
+          scope: ready.scope,
+          tenant: ready.tenant,
+          expiresIn: 900,
+        },
+        key,
+      )
+      bodies[i] = new URLSearchParams({
+        grant_type: GRANT_TYPE_JWT_BEARER,
+        assertion,
+        resource: ready.resource,
+      }).toString()
+    }
+    // Warm-up and every round share one counter: each assertion is used once.
+    let next = 0
+    return {
+      port: ready.port,
+      concurrency,
+      next: () => ({ path: ready.tokenPath, headers, body: bodies[next++]! }),
+      exhausted: () => next >= count,
+      check: (status, text) => status === 200 && text.includes('"access_token"'),
+      note: () => (next >= count ? `ran out of the ${count} pre-minted ID-JAGs: later rounds are short` : undefined),
+    }
   })
 }
 
@@ -280,7 +316,6 @@ export async function measureMcp(timing: Timing, rounds: number): Promise<{ vari
         results.set(v.variant, list)
       }
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
     const variants = plan.map(({ variant }): McpVariant => {
       const list = results.get(variant)!
       return {
@@ -297,6 +332,8 @@ export async function measureMcp(timing: Timing, rounds: number): Promise<{ vari
     await p.stop()
   }
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 // Latency of several rounds: the median round's percentiles (rounds have equal length, so this is fair enough).
 function pooled(loads: LoadResult[]): LatencySummary {

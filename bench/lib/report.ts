@@ -35,9 +35,9 @@ export interface BenchReport {
   machine: Machine
   settings: Record<string, unknown>
   crypto?: CryptoLimits & { legLimitJose: number; legLimitNodeCrypto: number }
-  /** Mean rate of the floor's runs (start and end of the suite). */
+  /** The floor's rate (the median of its rounds) and its run. */
   floor?: { rps: number; runs: LegResult[] }
-  /** Mean rate of the peer's runs (start and end of the suite). */
+  /** The peer's rate (the median of its rounds) and its run. */
   peer?: { rps: number; runs: LegResult[] }
   legs: LegWithReferences[]
   mcp?: { variants: McpVariant[]; rss: number; addedCpuMicrosPerCall: number; ratio: number }
@@ -48,6 +48,21 @@ export interface BenchReport {
 /** Best possible rate of a leg that does one verification and one signature per request. */
 export function legLimit(sign: number, verify: number): number {
   return Math.round(1 / (1 / sign + 1 / verify))
+}
+
+/**
+ * `leg` against a reference measured in the same rounds: the median of the per-round ratios (both ran in every
+ * round, minutes apart at most, so a drift of the machine cancels out); rps over rps otherwise.
+ */
+function ratioTo(leg: LegResult, reference: { rps: number; runs: LegResult[] } | undefined): number {
+  if (reference === undefined) return Number.NaN
+  const rounds = reference.runs.length === 1 ? reference.runs[0]!.roundsRps : undefined
+  if (rounds === undefined || leg.roundsRps === undefined || rounds.length !== leg.roundsRps.length) {
+    return leg.rps / reference.rps
+  }
+  const ratios = leg.roundsRps.map((rps, i) => rps / rounds[i]!).sort((a, b) => a - b)
+  const mid = Math.floor(ratios.length / 2)
+  return ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2
 }
 
 /** Adds the fractions and ratios to each leg (the floor and the peer too), from the references of `report`. */
@@ -64,8 +79,8 @@ export function withReferences(
     ...leg,
     fractionOfJoseLimit: r3(leg.rps / jose),
     fractionOfNodeCryptoLimit: r3(leg.rps / node),
-    fractionOfFloor: report.floor === undefined ? Number.NaN : r3(leg.rps / report.floor.rps),
-    ratioToPeer: report.peer === undefined ? Number.NaN : r3(leg.rps / report.peer.rps),
+    fractionOfFloor: r3(ratioTo(leg, report.floor)),
+    ratioToPeer: r3(ratioTo(leg, report.peer)),
   }
 }
 
@@ -87,7 +102,7 @@ function legRows(report: BenchReport): string[] {
   ]
   return rows.map(
     (l) =>
-      `| ${LEG_NAMES[l.leg] ?? l.leg} | ${l.backend} | **${l.rps}** | ${l.latency.p50} | ${l.latency.p99} | ${pct(l.fractionOfJoseLimit)} | ${pct(l.fractionOfNodeCryptoLimit)} | ${pct(l.fractionOfFloor)} | ${ratio(l.ratioToPeer)} | ${l.cpuMicrosPerRequest} | ${mb(l.rss)} | ${l.errors}${l.note ? ` (${l.note})` : ''} |`,
+      `| ${LEG_NAMES[l.leg] ?? l.leg} | ${l.backend} | **${l.rps}** | ${(l.roundsRps ?? []).join(', ')} | ${l.latency.p50} | ${l.latency.p99} | ${pct(l.fractionOfJoseLimit)} | ${pct(l.fractionOfNodeCryptoLimit)} | ${pct(l.fractionOfFloor)} | ${ratio(l.ratioToPeer)} | ${l.cpuMicrosPerRequest} | ${mb(l.rss)} | ${l.errors}${l.note ? ` (${l.note})` : ''} |`,
   )
 }
 
@@ -160,11 +175,11 @@ export function toMarkdown(report: BenchReport, baseline?: BenchReport): string 
     lines.push(
       `## Token legs at ${concurrency} connections`,
       '',
-      '| Leg | Backend | req/s | p50 ms | p99 ms | of jose limit | of node:crypto limit | of floor | vs peer | server CPU µs/req | server RSS MB | errors |',
-      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Leg | Backend | req/s | rounds req/s | p50 ms | p99 ms | of jose limit | of node:crypto limit | of floor | vs peer | server CPU µs/req | server RSS MB | errors |',
+      '|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...legRows(report),
       '',
-      `The peer only signs (no verification), so its limit is the signature rate; each leg verifies and signs. Floor and peer rates: means of their runs (start and end of the suite).`,
+      `Every server here ran in each of ${report.floor?.runs[0]?.roundsRps?.length ?? report.legs[0]?.roundsRps?.length ?? 1} rounds, one after the other, the order rotated each round. req/s is the median round; p50 and p99 are those of the median round; "of floor" and "vs peer" are medians of the per-round ratios. The peer only signs (no verification), so its limit is the signature rate; each leg verifies and signs.`,
       '',
     )
     if (report.floor) {
