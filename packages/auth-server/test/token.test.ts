@@ -71,6 +71,11 @@ describe('jwt-bearer grant', () => {
       resource: RESOURCE,
       redacted: 0,
     })
+    // The event names the very token issued, by its jti and exp (never the token itself).
+    expect(event?.data).toMatchObject({
+      at: { jti: claims.jti, exp: claims.exp },
+      idJag: { jti: decodeJwt(assertion).jti },
+    })
     expect(JSON.stringify(event)).not.toContain(assertion)
     expect(JSON.stringify(event)).not.toContain(body.access_token)
   })

@@ -102,7 +102,7 @@ export async function verifyAccessToken(
     const detail = `alg ${quote(alg)} is not on the allow-list`
     throw refuse('ERR_ACCESS_TOKEN_SIGNATURE', 'the access token signature is not acceptable', detail)
   }
-  const signature = await verifyJwsSignature(token, options.keys, alg)
+  const signature = await verifyJwsSignature(token, options.keys, alg, header)
   if (!signature.ok) {
     // The AS's keys could not be had (discovery or the JWKS fetch failed, no good set kept): a verdict on this server,
     // not on the token. invalid_token would make the client throw away a token that may be good and start over.

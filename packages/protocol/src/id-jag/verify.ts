@@ -147,7 +147,7 @@ export async function verifyIdJag<T extends TrustedIssuer = TrustedIssuer>(
   }
 
   // 2(d).4 signature with the issuer's keys, before any other claim is looked at [#16, #28]
-  const signature = await verifyJwsSignature(assertion, trusted.keys, alg)
+  const signature = await verifyJwsSignature(assertion, trusted.keys, alg, decoded.header)
   if (!signature.ok) {
     const [code, description]: [ProtocolErrorCode, string] =
       signature.failure === 'key-not-found'

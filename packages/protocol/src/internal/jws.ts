@@ -131,12 +131,22 @@ const SIGNATURE_INVALID: SignatureResult = { ok: false, failure: 'signature', de
  * WebCrypto, several times the cost of the check itself. Undefined when this path does not apply (jose decides).
  * The caller has refused `crit`, `b64` and key-naming headers, and checked every part is base64url.
  */
-async function verifyEs256(crypto: NodeCrypto, token: string, keys: KeySource): Promise<SignatureResult | undefined> {
-  const header = decodeCompactJws(token)
-  if (typeof header === 'string') return undefined
+async function verifyEs256(
+  crypto: NodeCrypto,
+  token: string,
+  keys: KeySource,
+  header: JWSHeaderParameters | undefined,
+): Promise<SignatureResult | undefined> {
+  let kid: string | undefined
+  if (header !== undefined) kid = header.kid
+  else {
+    const decoded = decodeCompactJws(token)
+    if (typeof decoded === 'string') return undefined
+    kid = decoded.header.kid
+  }
   let key: VerificationKey
   try {
-    key = await keys({ alg: 'ES256', kid: header.header.kid })
+    key = await keys({ alg: 'ES256', kid })
     assertPublicKey(key)
   } catch (err) {
     // Several candidate keys: jose's path tries them one by one.
@@ -157,11 +167,17 @@ async function verifyEs256(crypto: NodeCrypto, token: string, keys: KeySource): 
 
 /**
  * Verifies the signature of a compact JWS with a key from `keys`, for exactly the algorithm `alg` (already checked
- * against the allow-list by the caller). The key source sees only `alg` and `kid`.
+ * against the allow-list by the caller). The key source sees only `alg` and `kid`. `header` is the token's protected
+ * header when the caller already decoded it ({@link decodeCompactJws}), so that it is not decoded again.
  */
-export async function verifyJwsSignature(token: string, keys: KeySource, alg: string): Promise<SignatureResult> {
+export async function verifyJwsSignature(
+  token: string,
+  keys: KeySource,
+  alg: string,
+  header?: JWSHeaderParameters,
+): Promise<SignatureResult> {
   if (alg === 'ES256' && nodeCrypto !== undefined) {
-    const result = await verifyEs256(nodeCrypto, token, keys)
+    const result = await verifyEs256(nodeCrypto, token, keys, header)
     if (result !== undefined) return result
   }
   const options = { algorithms: [alg] }
