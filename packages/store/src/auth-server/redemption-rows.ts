@@ -72,11 +72,18 @@ const COLUMNS = {
 } as const
 const TIMESTAMPED = ['c', 't', 'r'] as const
 
+// Each alias's columns as selected, with and without the alias prefix: computed once, not per row.
+const SELECTED = Object.fromEntries(
+  Object.entries(COLUMNS).map(([alias, names]) => {
+    const all = (TIMESTAMPED as readonly string[]).includes(alias) ? [...names, 'created_at', 'updated_at'] : names
+    return [alias, [...new Set(all)].map((name) => [name, `${alias}__${name}`] as const)]
+  }),
+) as Record<keyof typeof COLUMNS, (readonly [string, string])[]>
+
 function selectList(): RawBuilder<unknown> {
   const columns: string[] = []
-  for (const [alias, names] of Object.entries(COLUMNS)) {
-    const all = (TIMESTAMPED as readonly string[]).includes(alias) ? [...names, 'created_at', 'updated_at'] : names
-    for (const name of new Set(all)) columns.push(`${alias}.${name} as ${alias}__${name}`)
+  for (const [alias, names] of Object.entries(SELECTED)) {
+    for (const [name, as] of names) columns.push(`${alias}.${name} as ${as}`)
   }
   return sql.raw(columns.join(', '))
 }
@@ -86,9 +93,8 @@ type Row = Record<string, unknown>
 /** The columns of one table alias, without the prefix; undefined when the outer join found nothing. */
 function part<T>(row: Row, alias: keyof typeof COLUMNS, key: string): Selectable<T> | undefined {
   if (row[`${alias}__${key}`] === null || row[`${alias}__${key}`] === undefined) return undefined
-  const prefix = `${alias}__`
   const out: Row = {}
-  for (const name of Object.keys(row)) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = row[name]
+  for (const [name, as] of SELECTED[alias]) out[name] = row[as]
   return out as Selectable<T>
 }
 
