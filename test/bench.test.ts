@@ -83,5 +83,5 @@ test('npm run bench -- --quick: every section measures, nothing fails, the repor
   ]) {
     expect(md).toContain(heading)
   }
-  expect(md).toContain('a p99 under 10 ms needs more than 3200 req/s')
+  expect(md).toContain('a p99 under 10 ms at 32 connections needs more than 3200 req/s')
 }, 180_000)
