@@ -154,27 +154,47 @@ export async function measureLegs(legs: PreparedLeg[], timing: Timing, rounds: n
   return results
 }
 
+/** The IdP leg's requests: a token exchange of `subjectToken` (an ID token) for an ID-JAG, client_secret_basic. */
+function tokenExchangeLoad(
+  at: { port: number; tokenPath: string },
+  concurrency: number,
+  client: { id: string; secret: string },
+  request: { audience: string; resource: string; scope: string; subjectToken: string },
+): Omit<LoadOptions, 'duration' | 'warmup'> {
+  const headers = { authorization: buildBasicAuthorization(client.id, client.secret), 'content-type': FORM }
+  const body = new URLSearchParams({
+    grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
+    requested_token_type: TOKEN_TYPE_ID_JAG,
+    audience: request.audience,
+    resource: request.resource,
+    scope: request.scope,
+    subject_token: request.subjectToken,
+    subject_token_type: TOKEN_TYPE_ID_TOKEN,
+  }).toString()
+  return {
+    port: at.port,
+    concurrency,
+    next: () => ({ path: at.tokenPath, headers, body }),
+    check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
+  }
+}
+
 /** The floor: bare node:http, one ES256 verification and one signature per request, nothing else (`floor.ts`). */
 export function prepareFloor(concurrency: number): Promise<PreparedLeg> {
-  return prepare('servers/floor.ts', 'floor', 'none', async (ready: FloorReady) => {
-    const headers = { authorization: buildBasicAuthorization('agent', 'unchecked'), 'content-type': FORM }
-    // The body of the IdP leg's requests, with the floor's own subject token.
-    const body = new URLSearchParams({
-      grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
-      requested_token_type: TOKEN_TYPE_ID_JAG,
-      audience: 'http://127.0.0.1:1',
-      resource: 'http://127.0.0.1:1/mcp',
-      scope: 'chat.read',
-      subject_token: ready.subjectToken,
-      subject_token_type: TOKEN_TYPE_ID_TOKEN,
-    }).toString()
-    return {
-      port: ready.port,
+  // The IdP leg's request, with the floor's own subject token (the floor checks no client credentials).
+  return prepare('servers/floor.ts', 'floor', 'none', async (ready: FloorReady) =>
+    tokenExchangeLoad(
+      ready,
       concurrency,
-      next: () => ({ path: ready.tokenPath, headers, body }),
-      check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
-    }
-  })
+      { id: 'agent', secret: 'unchecked' },
+      {
+        audience: 'http://127.0.0.1:1',
+        resource: 'http://127.0.0.1:1/mcp',
+        scope: 'chat.read',
+        subjectToken: ready.subjectToken,
+      },
+    ),
+  )
 }
 
 /** The peer: oidc-provider's client_credentials grant issuing ES256 JWT access tokens. */
@@ -196,27 +216,14 @@ export function preparePeer(concurrency: number): Promise<PreparedLeg> {
 
 /** Token exchange at the IdP: alice's ID token in, an ID-JAG out (client_secret_basic, policy, audit). */
 export function prepareTokenExchange(backend: 'sqlite' | 'postgres', concurrency: number): Promise<PreparedLeg> {
-  return prepare('servers/idp.ts', 'token-exchange', backend, async (ready: IdpReady) => {
-    const headers = {
-      authorization: buildBasicAuthorization(ready.clientId, ready.clientSecret),
-      'content-type': FORM,
-    }
-    const body = new URLSearchParams({
-      grant_type: GRANT_TYPE_TOKEN_EXCHANGE,
-      requested_token_type: TOKEN_TYPE_ID_JAG,
-      audience: ready.audience,
-      resource: ready.resource,
-      scope: ready.scope,
-      subject_token: ready.idToken,
-      subject_token_type: TOKEN_TYPE_ID_TOKEN,
-    }).toString()
-    return {
-      port: ready.port,
+  return prepare('servers/idp.ts', 'token-exchange', backend, async (ready: IdpReady) =>
+    tokenExchangeLoad(
+      ready,
       concurrency,
-      next: () => ({ path: ready.tokenPath, headers, body }),
-      check: (status, text) => status === 200 && text.includes(TOKEN_TYPE_ID_JAG),
-    }
-  })
+      { id: ready.clientId, secret: ready.clientSecret },
+      { audience: ready.audience, resource: ready.resource, scope: ready.scope, subjectToken: ready.idToken },
+    ),
+  )
 }
 
 /**
