@@ -55,7 +55,7 @@ const backends = values.backends.split(',').map((b) => b.trim()) as ('sqlite' | 
 const rounds = Number(values.rounds ?? (quick ? 1 : 4))
 const timing: Timing = {
   duration: Number(values.duration ?? (quick ? 1 : 3)),
-  warmup: Number(values.warmup ?? (quick ? 0.5 : 3)),
+  warmup: Number(values.warmup ?? (quick ? 0.5 : 5)),
   concurrency: Number(values.concurrency),
 }
 const mcpTiming: Timing = { ...timing, duration: Math.max(0.3, quick ? timing.duration / 2 : 5) }

@@ -29,6 +29,43 @@ describe('VerifiedSecretCache', () => {
     expect(cache.has({ ...base, updatedAt: 1001 })).toBe(false)
   })
 
+  test('callers presenting the same verification at once share one check (no scrypt stampede on expiry)', async () => {
+    const clock = new TestClock()
+    const cache = new VerifiedSecretCache({ clock: clock.fn, ttlMs: 1000 })
+    let checks = 0
+    const slowCheck = (ok: boolean) => async () => {
+      checks++
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return ok
+    }
+    const same = { ...base, clientId: 'stampede' }
+    expect(await Promise.all(Array.from({ length: 32 }, () => cache.verify(same, slowCheck(true))))).toEqual(
+      Array(32).fill(true),
+    )
+    expect(checks).toBe(1)
+    // Remembered: no check at all until the TTL runs out, then exactly one for all the callers of that moment.
+    expect(await cache.verify(same, slowCheck(true))).toBe(true)
+    expect(checks).toBe(1)
+    clock.advance(1001)
+    await Promise.all(Array.from({ length: 32 }, () => cache.verify(same, slowCheck(true))))
+    expect(checks).toBe(2)
+    // A failed check is shared by the callers waiting on it but never remembered: the next caller checks again.
+    const wrong = { ...same, secret: 'wrong' }
+    expect(await Promise.all([cache.verify(wrong, slowCheck(false)), cache.verify(wrong, slowCheck(false))])).toEqual([
+      false,
+      false,
+    ])
+    expect(checks).toBe(3)
+    expect(await cache.verify(wrong, slowCheck(false))).toBe(false)
+    expect(checks).toBe(4)
+    // Different verifications never share a check.
+    await Promise.all([
+      cache.verify({ ...same, secret: 'a' }, slowCheck(true)),
+      cache.verify({ ...same, secret: 'b' }, slowCheck(true)),
+    ])
+    expect(checks).toBe(6)
+  })
+
   test('entries expire after the TTL', () => {
     const clock = new TestClock()
     const cache = new VerifiedSecretCache({ clock: clock.fn, ttlMs: 1000 })

@@ -90,10 +90,8 @@ export async function checkClientSecret(
     storedHash === undefined || typeof secret !== 'string'
       ? undefined
       : { clientId, secret, storedHash, updatedAt: Number(row!.updated_at) }
-  if (verification !== undefined && verifiedSecrets?.has(verification)) return true
-  const ok = await verifySecret(secret, storedHash)
-  if (ok && verification !== undefined) verifiedSecrets?.add(verification)
-  return ok
+  if (verification === undefined || verifiedSecrets === undefined) return verifySecret(secret, storedHash)
+  return verifiedSecrets.verify(verification, () => verifySecret(secret, storedHash))
 }
 
 /** Builds the client repository over a context. */

@@ -7,6 +7,10 @@
  * hash and the row's `updated_at`: a rotated secret or any change of the client row is a miss, and neither the
  * secret nor something to test guesses against without the process's key is kept. Only successes are remembered;
  * a wrong secret always pays the full scrypt, so timing tells nothing new. Bounded (oldest first out) and expiring.
+ *
+ * Callers presenting the same verification while it runs share it ({@link VerifiedSecretCache.verify}). Without
+ * that, the moment an entry expired every request of a busy client then in flight ran its own scrypt: with 32
+ * connections, a second of one core's CPU every TTL, and every request of that second waiting for it.
  */
 import { createHmac, randomBytes } from 'node:crypto'
 import { type Clock, nowMs } from '../clock.js'
@@ -29,6 +33,7 @@ export interface SecretVerification {
 export class VerifiedSecretCache {
   readonly #key = randomBytes(32)
   readonly #entries = new Map<string, number>()
+  readonly #running = new Map<string, Promise<boolean>>()
   readonly #clock: Clock
   readonly #ttlMs: number
   readonly #maxEntries: number
@@ -46,9 +51,33 @@ export class VerifiedSecretCache {
       .digest('base64url')
   }
 
+  /**
+   * True when this verification succeeded within the TTL; otherwise the result of `check` (the full hash
+   * comparison), remembered when it succeeds. Calls for the same verification while its check runs wait for that
+   * one check instead of starting their own.
+   */
+  verify(v: SecretVerification, check: () => Promise<boolean>): Promise<boolean> {
+    const id = this.#id(v)
+    if (this.#fresh(id)) return Promise.resolve(true)
+    let running = this.#running.get(id)
+    if (running === undefined) {
+      running = check()
+        .then((ok) => {
+          if (ok) this.#remember(id)
+          return ok
+        })
+        .finally(() => this.#running.delete(id))
+      this.#running.set(id, running)
+    }
+    return running
+  }
+
   /** True when exactly this verification succeeded within the TTL. */
   has(v: SecretVerification): boolean {
-    const id = this.#id(v)
+    return this.#fresh(this.#id(v))
+  }
+
+  #fresh(id: string): boolean {
     const expiresAt = this.#entries.get(id)
     if (expiresAt === undefined) return false
     if (expiresAt <= nowMs(this.#clock)) {
@@ -60,7 +89,10 @@ export class VerifiedSecretCache {
 
   /** Remembers a successful verification. */
   add(v: SecretVerification): void {
-    const id = this.#id(v)
+    this.#remember(this.#id(v))
+  }
+
+  #remember(id: string): void {
     this.#entries.delete(id)
     while (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as string)
     this.#entries.set(id, nowMs(this.#clock) + this.#ttlMs)
